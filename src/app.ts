@@ -1,0 +1,61 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { secureHeaders } from "hono/secure-headers";
+import { requireAuth } from "./auth/middleware.ts";
+import type { AppEnv } from "./env.ts";
+import { AppError } from "./http/errors.ts";
+import { noStore, requestContext, withConfig } from "./http/middleware.ts";
+import { notFoundOrMethodNotAllowed } from "./http/not-found.ts";
+import { errorResponse, renderError } from "./http/render-error.ts";
+import { validationHook } from "./http/validation.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { mountDocs } from "./routes/docs.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { integrationRoutes } from "./routes/integrations.ts";
+import { systemRoutes } from "./routes/system.ts";
+
+/** Largest JSON body the management API accepts. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The HTTP side of the gateway: middleware, every route, the OpenAPI document, one error renderer. */
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(
+    "*",
+    requestContext(),
+    secureHeaders({
+      // JSON everywhere, plus one script-free HTML page (/docs) that needs inline styles only.
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+      },
+    }),
+  );
+  app.use(
+    "/api/*",
+    noStore(),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, new AppError("PAYLOAD_TOO_LARGE", `Body larger than ${MAX_BODY_BYTES} bytes`)),
+    }),
+    withConfig(),
+    requireAuth(),
+  );
+
+  app.route("/", healthRoutes);
+  // Before /api/integrations: `/api/integrations/system/...` must never be read as an integration id.
+  app.route("/api/integrations/system", systemRoutes);
+  app.route("/api/integrations", integrationRoutes);
+  app.route("/api/audit", auditRoutes);
+  mountDocs(app);
+
+  app.notFound(notFoundOrMethodNotAllowed(() => app.routes));
+  app.onError(renderError);
+  return app;
+}
+
+export const app = createApp();

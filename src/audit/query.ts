@@ -1,0 +1,78 @@
+import { z } from "@hono/zod-openapi";
+import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { MerchantId } from "../auth/principal.ts";
+import type { Db } from "../db/client.ts";
+import { AUDIT_OUTCOMES, type AuditRow, auditLog } from "../db/schema.ts";
+import { PageQuery } from "../openapi/schemas.ts";
+
+export const AuditQuery = PageQuery.extend({
+  merchantId: MerchantId.optional(),
+  action: z.string().max(64).optional().openapi({ example: "integration.updated" }),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  targetId: z.string().max(64).optional(),
+  from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Inclusive lower bound on `at`" }),
+  to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive upper bound on `at`" }),
+});
+export type AuditFilter = z.infer<typeof AuditQuery>;
+
+export const AuditEntryView = z
+  .object({
+    id: z.string(),
+    at: z.iso.datetime(),
+    actor: z.string(),
+    role: z.string().nullable(),
+    merchantId: z.string().nullable(),
+    action: z.string(),
+    outcome: z.enum(AUDIT_OUTCOMES),
+    target: z.object({ type: z.string(), id: z.string() }).nullable(),
+    requestId: z.string().nullable(),
+    ip: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi("AuditEntry");
+
+/** One page of the audit log, newest first, within `merchantScope` when it is not null. */
+export async function listAudit(db: Db, filter: AuditFilter, merchantScope: string | null) {
+  const conditions: SQL[] = [];
+  const merchantId = merchantScope ?? filter.merchantId;
+  if (merchantId) conditions.push(eq(auditLog.merchantId, merchantId));
+  if (filter.action) conditions.push(eq(auditLog.action, filter.action));
+  if (filter.outcome) conditions.push(eq(auditLog.outcome, filter.outcome));
+  if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));
+  if (filter.from) conditions.push(gte(auditLog.at, new Date(filter.from)));
+  if (filter.to) conditions.push(lt(auditLog.at, new Date(filter.to)));
+  const where = and(...conditions);
+  const [rows, [total]] = await db.batch([
+    db
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(filter.limit)
+      .offset((filter.page - 1) * filter.limit),
+    db.select({ n: count() }).from(auditLog).where(where),
+  ]);
+  return { rows: rows.map(toAuditView), total: total?.n ?? 0 };
+}
+
+/** Deletes entries older than `days`; run by the daily maintenance cron. */
+export async function purgeAudit(db: Db, days: number, now = Date.now()): Promise<number> {
+  const result = await db.delete(auditLog).where(lt(auditLog.at, new Date(now - days * 86_400_000)));
+  return result.meta.changes ?? 0;
+}
+
+function toAuditView(row: AuditRow): z.infer<typeof AuditEntryView> {
+  return {
+    id: row.id,
+    at: row.at.toISOString(),
+    actor: row.actor,
+    role: row.role,
+    merchantId: row.merchantId,
+    action: row.action,
+    outcome: row.outcome,
+    target: row.targetType && row.targetId ? { type: row.targetType, id: row.targetId } : null,
+    requestId: row.requestId,
+    ip: row.ip,
+    details: row.details,
+  };
+}

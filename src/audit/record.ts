@@ -1,0 +1,70 @@
+import type { Context } from "hono";
+import type { Role } from "../auth/principal.ts";
+import type { Db } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { auditLog } from "../db/schema.ts";
+import type { AppEnv } from "../env.ts";
+import { redact } from "../observability/redact.ts";
+
+/** The audited actions. Changes are `<resource>.<verb>`; security events are `auth.*`. */
+export type AuditAction =
+  | "integration.created"
+  | "integration.updated"
+  | "integration.deleted"
+  | "credentials.reencrypted"
+  | "auth.token_rejected"
+  | "auth.forbidden"
+  | "auth.cross_tenant_denied";
+
+/** Who did it and from where, taken from the request. */
+export interface AuditActor {
+  actor: string;
+  role: Role | null;
+  merchantId: string | null;
+  requestId: string | null;
+  ip: string | null;
+}
+
+export interface AuditEvent {
+  action: AuditAction;
+  outcome: "success" | "denied" | "error";
+  /** The merchant the event concerns; defaults to the actor's. */
+  merchantId?: string | null;
+  target?: { type: string; id: string };
+  /** Field names, counts, reasons: never values of credentials (redacted all the same). */
+  details?: Record<string, unknown>;
+}
+
+export function actorFromContext(c: Context<AppEnv>): AuditActor {
+  const principal = c.get("principal");
+  return {
+    actor: principal?.subject ?? "anonymous",
+    role: principal?.role ?? null,
+    merchantId: principal?.merchantId ?? null,
+    requestId: c.get("requestId") ?? null,
+    ip: c.req.header("cf-connecting-ip") ?? null,
+  };
+}
+
+/** The insert for one audit entry, to put in the same `db.batch` as the change it records. */
+export function auditInsert(db: Db, actor: AuditActor, event: AuditEvent) {
+  return db.insert(auditLog).values({
+    id: newId("aud"),
+    at: new Date(),
+    actor: actor.actor,
+    role: actor.role,
+    merchantId: event.merchantId === undefined ? actor.merchantId : event.merchantId,
+    action: event.action,
+    outcome: event.outcome,
+    targetType: event.target?.type ?? null,
+    targetId: event.target?.id ?? null,
+    requestId: actor.requestId,
+    ip: actor.ip,
+    details: event.details ? redact(event.details) : null,
+  });
+}
+
+/** Writes one audit entry on its own (security events, which have no change to join). */
+export async function recordAudit(db: Db, actor: AuditActor, event: AuditEvent): Promise<void> {
+  await auditInsert(db, actor, event);
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { decodeKeyMaterial, importKeyring, type Keyring } from "./crypto/keyring.ts";
+import { AppError } from "./http/errors.ts";
+import { type LogLevel, parseLogLevel } from "./observability/logger.ts";
+
+/** The gateway's validated configuration, built from `env` (vars + secrets). */
+export interface Config {
+  logLevel: LogLevel;
+  platformApiUrl: string;
+  notificationServiceUrl: string;
+  jwt: { key: CryptoKey; issuer: string | undefined; audience: string | undefined };
+  keyring: Keyring;
+  /** Plain http:// to loopback hosts is allowed for outbound URLs (local development only). */
+  allowLoopbackHttp: boolean;
+  auditRetentionDays: number;
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+const KEY_HINT = "must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)";
+const isKey = (v: string | undefined) => v === undefined || decodeKeyMaterial(v) !== null;
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v?.trim() ? v.trim() : undefined));
+
+const EnvSchema = z.object({
+  JWT_SECRET: z
+    .string({ error: "is missing" })
+    .min(32, "must be at least 32 characters (generate one with: openssl rand -base64 48)"),
+  ENCRYPTION_KEY: z.string({ error: "is missing" }).refine(isKey, KEY_HINT),
+  // Set only while rotating: the key that sealed rows not yet re-encrypted.
+  ENCRYPTION_KEY_PREVIOUS: optional.refine(isKey, KEY_HINT),
+  PLATFORM_API_URL: z.url({ error: "must be an absolute URL" }),
+  NOTIFICATION_SERVICE_URL: z.url({ error: "must be an absolute URL" }),
+  JWT_ISSUER: optional,
+  JWT_AUDIENCE: optional,
+  LOG_LEVEL: z.string().optional(),
+  ALLOW_LOOPBACK_HTTP: z.enum(["true", "false", ""]).optional(),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+});
+
+// Parsing imports CryptoKeys (async), so it is done once per `env` object and remembered.
+const cache = new WeakMap<object, Promise<ConfigResult>>();
+
+/** Parses and validates the configuration; problems name the variable but never echo its value. */
+export function loadConfig(env: Env): Promise<ConfigResult> {
+  let result = cache.get(env);
+  if (!result) {
+    result = parse(env);
+    cache.set(env, result);
+  }
+  return result;
+}
+
+/** The configuration, or a CONFIG_INVALID error naming what an operator has to fix. */
+export async function requireConfig(env: Env): Promise<Config> {
+  const result = await loadConfig(env);
+  if (result.ok) return result.config;
+  throw new AppError("CONFIG_INVALID", `The gateway is misconfigured: ${result.problems.join("; ")}`);
+}
+
+async function parse(env: Env): Promise<ConfigResult> {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`) };
+  }
+  const e = parsed.data;
+  const previous = e.ENCRYPTION_KEY_PREVIOUS ? decodeKeyMaterial(e.ENCRYPTION_KEY_PREVIOUS) : null;
+  const keyring = await importKeyring(decodeKeyMaterial(e.ENCRYPTION_KEY) as Uint8Array, previous ?? undefined);
+  const jwtKey = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(e.JWT_SECRET),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  return {
+    ok: true,
+    config: {
+      logLevel: parseLogLevel(e.LOG_LEVEL),
+      platformApiUrl: e.PLATFORM_API_URL,
+      notificationServiceUrl: e.NOTIFICATION_SERVICE_URL,
+      jwt: { key: jwtKey, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+      keyring,
+      allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === "true",
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+    },
+  };
+}

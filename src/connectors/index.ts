@@ -1,0 +1,12 @@
+import { csvConnector } from "./csv/definition.ts";
+import { logoConnector } from "./logo/definition.ts";
+import { netsisConnector } from "./netsis/definition.ts";
+import { listConnectors, registerConnector } from "./registry.ts";
+
+// The built-in connectors. A custom connector is registered here too (see README).
+registerConnector(csvConnector);
+registerConnector(logoConnector);
+registerConnector(netsisConnector);
+
+export { getConnector, listConnectors, registerConnector } from "./registry.ts";
+export const connectorIds = () => listConnectors().map((c) => c.id);

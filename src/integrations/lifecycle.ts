@@ -1,0 +1,190 @@
+import { eq } from "drizzle-orm";
+import type { ZodType } from "zod";
+import { type AuditActor, auditInsert } from "../audit/record.ts";
+import type { Config } from "../config.ts";
+import { getConnector } from "../connectors/index.ts";
+import type { Db } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { type IntegrationRow, integrations } from "../db/schema.ts";
+import { AppError } from "../http/errors.ts";
+import { fieldIssues } from "../http/validation.ts";
+import {
+  assertOutboundUrls,
+  type Credentials,
+  credentialFieldNames,
+  openCredentials,
+  sealCredentials,
+} from "./credentials.ts";
+import type { CreateIntegrationInput, UpdateIntegrationInput } from "./schemas.ts";
+import { isUniqueViolation } from "./store.ts";
+
+/** What creating, changing and deleting an integration needs. */
+export interface Deps {
+  db: Db;
+  config: Config;
+  actor: AuditActor;
+}
+
+const target = (id: string) => ({ type: "integration", id });
+
+/** Stores a new integration for `merchantId` with its credentials sealed, and audits it. */
+export async function createIntegration(
+  deps: Deps,
+  merchantId: string,
+  input: CreateIntegrationInput,
+): Promise<IntegrationRow> {
+  const def = connectorOf(input.connector);
+  assertOutboundUrls(def, input.credentials, deps.config);
+  const id = newId("int");
+  const now = new Date();
+  const sealed = await sealCredentials(deps.config, id, input.credentials);
+  const row: IntegrationRow = {
+    id,
+    merchantId,
+    name: input.name,
+    type: input.type,
+    connector: input.connector,
+    status: input.status,
+    settings: input.settings,
+    credentialsCiphertext: sealed.ciphertext,
+    credentialsKeyId: sealed.keyId,
+    credentialFields: credentialFieldNames(input.credentials),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const details = { name: row.name, connector: row.connector, type: row.type, fieldsSet: row.credentialFields };
+  await write(deps, row, [
+    deps.db.insert(integrations).values(row),
+    auditInsert(deps.db, deps.actor, {
+      action: "integration.created",
+      outcome: "success",
+      merchantId,
+      target: target(id),
+      details,
+    }),
+  ]);
+  return row;
+}
+
+/**
+ * Applies a PATCH. Settings and credentials are merged into the stored ones and validated
+ * whole against the connector, so a partial change can never leave an invalid integration.
+ * The audit entry lists the changed field names, never their values.
+ */
+export async function updateIntegration(
+  deps: Deps,
+  row: IntegrationRow,
+  patch: UpdateIntegrationInput,
+): Promise<IntegrationRow> {
+  const def = connectorOf(row.connector);
+  const next: IntegrationRow = { ...row };
+  const changed: string[] = [];
+  for (const key of ["name", "type", "status"] as const) {
+    const value = patch[key];
+    if (value !== undefined && value !== row[key]) {
+      Object.assign(next, { [key]: value });
+      changed.push(key);
+    }
+  }
+  if (patch.settings) {
+    next.settings = parseOrThrow(def.settings, mergePatch(row.settings, patch.settings), "settings");
+    changed.push(...Object.keys(patch.settings).map((k) => `settings.${k}`));
+  }
+  if (patch.credentials) {
+    const credentials = await mergedCredentials(deps.config, row, patch.credentials, def.credentials);
+    assertOutboundUrls(def, credentials, deps.config);
+    const sealed = await sealCredentials(deps.config, row.id, credentials);
+    next.credentialsCiphertext = sealed.ciphertext;
+    next.credentialsKeyId = sealed.keyId;
+    next.credentialFields = credentialFieldNames(credentials);
+    changed.push(...Object.keys(patch.credentials).map((k) => `credentials.${k}`));
+  }
+  if (changed.length === 0) return row;
+  next.updatedAt = new Date();
+  const { id, createdAt, ...values } = next;
+  await write(deps, next, [
+    deps.db.update(integrations).set(values).where(eq(integrations.id, id)),
+    auditInsert(deps.db, deps.actor, {
+      action: "integration.updated",
+      outcome: "success",
+      merchantId: row.merchantId,
+      target: target(id),
+      details: { changed },
+    }),
+  ]);
+  return next;
+}
+
+export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promise<void> {
+  await deps.db.batch([
+    deps.db.delete(integrations).where(eq(integrations.id, row.id)),
+    auditInsert(deps.db, deps.actor, {
+      action: "integration.deleted",
+      outcome: "success",
+      merchantId: row.merchantId,
+      target: target(row.id),
+      details: { name: row.name, connector: row.connector },
+    }),
+  ]);
+}
+
+function connectorOf(id: string) {
+  const def = getConnector(id);
+  // Only reachable if a connector was unregistered while integrations still use it.
+  if (!def) throw new AppError("INTERNAL_ERROR", `Connector '${id}' is not registered in this gateway`);
+  return def;
+}
+
+/** Shallow JSON merge patch (RFC 7396): `null` removes a key, anything else replaces it. */
+function mergePatch(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** Validates a merged settings or credentials object; issues are reported under `prefix.`. */
+function parseOrThrow(schema: ZodType, value: unknown, prefix: string): Record<string, unknown> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  throw AppError.validation(fieldIssues(parsed.error).map((i) => ({ ...i, field: `${prefix}.${i.field}` })));
+}
+
+/**
+ * Stored credentials merged with the patch. If the stored ones cannot be decrypted (lost key),
+ * a patch that is a complete, valid set on its own still goes through: that is the way out.
+ */
+async function mergedCredentials(
+  config: Config,
+  row: IntegrationRow,
+  patch: Record<string, unknown>,
+  schema: ZodType,
+): Promise<Credentials> {
+  let current: Credentials;
+  try {
+    current = await openCredentials(config, row);
+  } catch (error) {
+    if (error instanceof AppError && error.code === "CREDENTIALS_UNREADABLE" && schema.safeParse(patch).success) {
+      return parseOrThrow(schema, patch, "credentials");
+    }
+    throw error;
+  }
+  return parseOrThrow(schema, mergePatch(current, patch), "credentials");
+}
+
+/** Runs the statements atomically; a duplicate name becomes a 409 rather than a 500. */
+async function write(deps: Deps, row: IntegrationRow, statements: Parameters<Db["batch"]>[0]): Promise<void> {
+  try {
+    await deps.db.batch(statements);
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      throw new AppError(
+        "CONFLICT",
+        `Merchant ${row.merchantId} already has an integration named '${row.name}'; choose another name`,
+      );
+    }
+    throw error;
+  }
+}

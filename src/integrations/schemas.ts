@@ -1,0 +1,96 @@
+import { z } from "@hono/zod-openapi";
+import { MerchantId } from "../auth/principal.ts";
+import type { ConnectorDefinition } from "../connectors/definition.ts";
+import { connectorIds, listConnectors } from "../connectors/index.ts";
+import { idPattern } from "../db/ids.ts";
+import { INTEGRATION_STATUSES, INTEGRATION_TYPES } from "../db/schema.ts";
+import { PageQuery } from "../openapi/schemas.ts";
+
+export const IntegrationId = z
+  .string()
+  .regex(idPattern("int"), "must be an integration id like int_01JD3W8Z5Q6Y7X8V9T0S1R2P3N")
+  .openapi({ param: { name: "id", in: "path" }, example: "int_01JD3W8Z5Q6Y7X8V9T0S1R2P3N" });
+
+export const IntegrationParams = z.object({ id: IntegrationId });
+
+const Name = z.string().trim().min(1, "must not be empty").max(120);
+
+function createVariant(def: ConnectorDefinition) {
+  return z
+    .object({
+      merchantId: MerchantId.optional().openapi({
+        description: "Owner. Required for admins; merchants may omit it (their own is used).",
+        example: "merchant-123",
+      }),
+      name: Name.openapi({ example: "Main Store Logo ERP" }),
+      type: z.enum(INTEGRATION_TYPES).default("polling"),
+      status: z.enum(INTEGRATION_STATUSES).default("active"),
+      connector: z.literal(def.id),
+      credentials: def.credentials,
+      // prefault: an omitted settings object still gets the connector's defaults filled in.
+      settings: def.settings.prefault({}),
+    })
+    .strict()
+    .openapi(`Create${def.id[0]?.toUpperCase()}${def.id.slice(1)}Integration`);
+}
+
+/** `POST /api/integrations`: one shape per registered connector, chosen by `connector`. */
+export const CreateIntegrationBody = z
+  .discriminatedUnion(
+    "connector",
+    listConnectors().map(createVariant) as unknown as [
+      ReturnType<typeof createVariant>,
+      ...ReturnType<typeof createVariant>[],
+    ],
+    { error: (issue) => (issue.code === "invalid_union" ? `must be one of: ${connectorIds().join(", ")}` : undefined) },
+  )
+  .openapi("CreateIntegration");
+export type CreateIntegrationInput = z.infer<typeof CreateIntegrationBody>;
+
+/** `PATCH`: settings and credentials are merged into what is stored (a `null` removes an
+ * optional field), then the result is validated against the connector as a whole. */
+export const UpdateIntegrationBody = z
+  .object({
+    name: Name.optional(),
+    type: z.enum(INTEGRATION_TYPES).optional(),
+    status: z.enum(INTEGRATION_STATUSES).optional(),
+    settings: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ example: { syncInterval: 600_000 } }),
+    credentials: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ example: { password: "n3w-s3cret" } }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "send at least one of: name, type, status, settings, credentials")
+  .openapi("UpdateIntegration");
+export type UpdateIntegrationInput = z.infer<typeof UpdateIntegrationBody>;
+
+export const ListIntegrationsQuery = PageQuery.extend({
+  merchantId: MerchantId.optional(),
+  connector: z.string().max(32).optional(),
+  status: z.enum(INTEGRATION_STATUSES).optional(),
+  type: z.enum(INTEGRATION_TYPES).optional(),
+});
+export type ListIntegrationsFilter = z.infer<typeof ListIntegrationsQuery>;
+
+/** An integration as the API shows it: credentials reduced to the names of the fields set. */
+export const IntegrationView = z
+  .object({
+    id: z.string().openapi({ example: "int_01JD3W8Z5Q6Y7X8V9T0S1R2P3N" }),
+    merchantId: z.string(),
+    name: z.string(),
+    type: z.enum(INTEGRATION_TYPES),
+    connector: z.string(),
+    status: z.enum(INTEGRATION_STATUSES),
+    settings: z.record(z.string(), z.unknown()),
+    credentials: z.object({
+      fieldsSet: z.array(z.string()).openapi({ example: ["endpoint", "firmNo", "password", "username"] }),
+    }),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Integration");
+export type IntegrationView = z.infer<typeof IntegrationView>;

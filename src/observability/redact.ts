@@ -1,0 +1,21 @@
+/** Keys whose values are secrets wherever they appear: credentials, tokens, keys, signatures. */
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|credential|signature|private|cookie/i;
+
+export const REDACTED = "[redacted]";
+
+/**
+ * A deep copy of `value` with the values of secret-looking keys replaced by `[redacted]`.
+ * Used on every log line and audit entry as a last line of defence; code should not pass
+ * secrets there in the first place.
+ */
+export function redact<T>(value: T, depth = 0): T {
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value instanceof Error) return { name: value.name, message: value.message } as T;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const harmless = v === null || typeof v === "boolean" || typeof v === "number";
+    out[k] = SECRET_KEY.test(k) && !harmless ? REDACTED : redact(v, depth + 1);
+  }
+  return out as T;
+}

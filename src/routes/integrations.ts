@@ -1,0 +1,145 @@
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { denyCrossTenant, forbid, requireWriter } from "../auth/middleware.ts";
+import { canSee, merchantScope } from "../auth/principal.ts";
+import { getDb } from "../db/client.ts";
+import type { AppEnv } from "../env.ts";
+import { created, ok, paginated } from "../http/envelope.ts";
+import { AppError } from "../http/errors.ts";
+import { createIntegration, deleteIntegration, updateIntegration } from "../integrations/lifecycle.ts";
+import {
+  CreateIntegrationBody,
+  IntegrationParams,
+  IntegrationView,
+  ListIntegrationsQuery,
+  UpdateIntegrationBody,
+} from "../integrations/schemas.ts";
+import { findIntegration, listIntegrations } from "../integrations/store.ts";
+import { toView } from "../integrations/view.ts";
+import { bearerSecurity, dataResponse, errorResponses, pageResponse } from "../openapi/schemas.ts";
+import { createRouter, depsOf } from "./router.ts";
+
+/** /api/integrations: CRUD, scoped to the caller's merchant. */
+export const integrationRoutes = createRouter();
+const tags = ["Integrations"];
+const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+
+integrationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    summary: "List integrations",
+    description: "Newest first. Merchants and merchant viewers see only their own merchant's.",
+    security: bearerSecurity,
+    request: { query: ListIntegrationsQuery },
+    responses: { 200: pageResponse(IntegrationView, "A page of integrations"), ...errorResponses(400, 401, 403, 500) },
+  }),
+  async (c) => {
+    const filter = c.req.valid("query");
+    const principal = c.get("principal");
+    if (filter.merchantId && !canSee(principal, filter.merchantId)) {
+      await forbid(c, "a merchant token can only list its own merchant's integrations");
+    }
+    const { rows, total } = await listIntegrations(getDb(c.env), filter, merchantScope(principal));
+    return paginated(c, rows.map(toView), { page: filter.page, limit: filter.limit, total });
+  },
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags,
+    summary: "Create an integration",
+    description: "Credentials are validated for the connector, encrypted, and never returned.",
+    security: bearerSecurity,
+    middleware: [requireWriter()] as const,
+    request: { body: json(CreateIntegrationBody) },
+    responses: { 201: dataResponse(IntegrationView, "Created"), ...errorResponses(400, 401, 403, 409, 413, 415, 500) },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const merchantId = await ownerFor(c, input.merchantId);
+    const row = await createIntegration(depsOf(c), merchantId, input);
+    c.header("Location", `/api/integrations/${row.id}`);
+    return created(c, toView(row));
+  },
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags,
+    summary: "Get an integration",
+    security: bearerSecurity,
+    request: { params: IntegrationParams },
+    responses: { 200: dataResponse(IntegrationView, "The integration"), ...errorResponses(400, 401, 403, 404, 500) },
+  }),
+  async (c) => ok(c, toView(await visibleIntegration(c, c.req.valid("param").id))),
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{id}",
+    tags,
+    summary: "Change an integration",
+    description: "`settings` and `credentials` are merged into the stored ones (`null` removes a field).",
+    security: bearerSecurity,
+    middleware: [requireWriter()] as const,
+    request: { params: IntegrationParams, body: json(UpdateIntegrationBody) },
+    responses: {
+      200: dataResponse(IntegrationView, "The changed integration"),
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
+    },
+  }),
+  async (c) => {
+    const row = await visibleIntegration(c, c.req.valid("param").id);
+    return ok(c, toView(await updateIntegration(depsOf(c), row, c.req.valid("json"))));
+  },
+);
+
+integrationRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{id}",
+    tags,
+    summary: "Delete an integration",
+    security: bearerSecurity,
+    middleware: [requireWriter()] as const,
+    request: { params: IntegrationParams },
+    responses: {
+      200: dataResponse(IntegrationView, "The deleted integration"),
+      ...errorResponses(400, 401, 403, 404, 500),
+    },
+  }),
+  async (c) => {
+    const row = await visibleIntegration(c, c.req.valid("param").id);
+    await deleteIntegration(depsOf(c), row);
+    return ok(c, toView(row));
+  },
+);
+
+/** The integration if the caller may see it; a 404 (audited) if it is another merchant's. */
+async function visibleIntegration(c: Context<AppEnv>, id: string) {
+  const row = await findIntegration(getDb(c.env), id);
+  if (!row) throw AppError.notFound("integration", id);
+  if (!canSee(c.get("principal"), row.merchantId)) return denyCrossTenant(c, { type: "integration", id });
+  return row;
+}
+
+/** Admins name the merchant; merchants create for themselves only. */
+async function ownerFor(c: Context<AppEnv>, requested: string | undefined): Promise<string> {
+  const principal = c.get("principal");
+  if (principal.merchantId === null) {
+    if (!requested)
+      throw AppError.validation([{ field: "merchantId", message: "is required when an admin creates an integration" }]);
+    return requested;
+  }
+  if (requested && requested !== principal.merchantId) {
+    return forbid(c, "a merchant token can only create integrations for its own merchant");
+  }
+  return principal.merchantId;
+}
