@@ -1,0 +1,85 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { app } from "../../src/app.ts";
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface ApiOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as is (not JSON-encoded) when a string. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** Run against a copy of env with these values changed (e.g. JWT_ISSUER), in-process. */
+  env?: Record<string, unknown>;
+}
+
+/** Calls the gateway over its real fetch handler and parses the JSON answer. */
+export async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["Content-Type"] ??= "application/json";
+  }
+  const request = new Request(`https://gateway.test${path}`, { method, headers, body });
+  let res: Response;
+  if (options.env) {
+    const ctx = createExecutionContext();
+    res = await app.fetch(request, { ...env, ...options.env } as Env, ctx);
+    await waitOnExecutionContext(ctx);
+  } else {
+    res = await exports.default.fetch(request);
+  }
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (e.g. /docs); keep the text
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/** A valid create body for each built-in connector. */
+export const bodies = {
+  logo: (merchantId?: string, name = "Main Store Logo ERP") => ({
+    ...(merchantId ? { merchantId } : {}),
+    name,
+    type: "hybrid",
+    connector: "logo",
+    credentials: {
+      endpoint: "https://erp.example.com/api/v1",
+      username: "integration_user",
+      password: "s3cret-Logo-pa55",
+      firmNo: 1,
+    },
+    settings: { syncInterval: 300_000, periodNo: 2 },
+  }),
+  netsis: (merchantId?: string, name = "Netsis") => ({
+    ...(merchantId ? { merchantId } : {}),
+    name,
+    connector: "netsis",
+    credentials: {
+      endpoint: "https://netsis.example.com/api/v2",
+      username: "netsis",
+      password: "netsis-pass-1",
+      branchCode: 0,
+      dbName: "TESTDB",
+      dbUser: "sa",
+      dbPassword: "db-pass-1",
+    },
+  }),
+  csv: (merchantId?: string, name = "CSV feed") => ({
+    ...(merchantId ? { merchantId } : {}),
+    name,
+    connector: "csv",
+    credentials: { url: "https://files.example.com/stock.csv", bearerToken: "csv-token-1" },
+    settings: { delimiter: ";", decimalSeparator: "," },
+  }),
+};
