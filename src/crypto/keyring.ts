@@ -1,4 +1,4 @@
-import { fromBase64, fromHex, toHex } from "./encoding.ts";
+import { fromBase64, fromHex, toBase64Url, toHex } from "./encoding.ts";
 
 /** An AES-256-GCM key and its id: the first 8 bytes of SHA-256(key), hex. The id is the
  * "key version" stored beside every ciphertext, so a row says which key can open it. */
@@ -20,13 +20,17 @@ export interface Keyring {
  */
 export function decodeKeyMaterial(text: string): Uint8Array | null {
   const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return fromHex(trimmed);
   let bytes: Uint8Array;
   try {
-    bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? fromHex(trimmed) : fromBase64(trimmed);
+    bytes = fromBase64(trimmed);
   } catch {
     return null;
   }
-  return bytes.length === 32 ? bytes : null;
+  // Only canonical base64 (re-encoding gives the same text): this turns away most 43-44
+  // character passphrases that merely happen to use base64's alphabet.
+  const canonical = toBase64Url(bytes) === trimmed.replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+  return bytes.length === 32 && canonical ? bytes : null;
 }
 
 export async function importDataKey(material: Uint8Array): Promise<DataKey> {

@@ -23,7 +23,11 @@ export function outboundUrlProblem(raw: string, policy: OutboundPolicy): string 
     return "is not a valid absolute URL";
   }
   if (url.username || url.password) return "must not contain a user name or password; put them in the credentials";
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  // A trailing dot names the same host (`localhost.` is localhost): drop it before comparing.
+  const host = url.hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
   const loopback = isLoopback(host);
   if (loopback) {
     if (policy.allowLoopbackHttp && (url.protocol === "http:" || url.protocol === "https:")) return null;
@@ -47,7 +51,7 @@ function isIPv4(host: string): boolean {
 }
 
 function privateIPv4(host: string): boolean {
-  const [a = 0, b = 0] = host.split(".").map(Number);
+  const [a = 0, b = 0, c = 0] = host.split(".").map(Number);
   return (
     a === 0 || // "this" network
     a === 10 ||
@@ -56,7 +60,9 @@ function privateIPv4(host: string): boolean {
     (a === 169 && b === 254) || // link-local, incl. 169.254.169.254 metadata
     (a === 172 && b >= 16 && b <= 31) ||
     (a === 192 && b === 168) ||
-    (a === 192 && b === 0) || // IETF protocol assignments
+    (a === 192 && b === 0 && (c === 0 || c === 2)) || // IETF protocol assignments, TEST-NET-1
+    (a === 198 && b === 51 && c === 100) || // TEST-NET-2
+    (a === 203 && b === 0 && c === 113) || // TEST-NET-3
     (a === 198 && (b === 18 || b === 19)) || // benchmarking
     a >= 224 // multicast, reserved, broadcast
   );

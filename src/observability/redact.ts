@@ -9,7 +9,9 @@ export const REDACTED = "[redacted]";
  * secrets there in the first place.
  */
 export function redact<T>(value: T, depth = 0): T {
-  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (value === null || typeof value !== "object") return value;
+  // Too deep to inspect: fail closed rather than let a nested secret through.
+  if (depth > 8) return REDACTED as T;
   if (value instanceof Error) return { name: value.name, message: value.message } as T;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index.ts";
@@ -19,10 +19,7 @@ describe("scheduled()", () => {
     await insertAudit("aud_old", now - 366 * DAY);
     await insertAudit("aud_edge", now - 364 * DAY);
     await insertAudit("aud_new", now - DAY);
-
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ cron: "0 3 * * *", scheduledTime: now }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ cron: "0 3 * * *", scheduledTime: now }), env);
 
     const left = await env.DB.prepare("SELECT id FROM audit_log WHERE action = 'test.event' ORDER BY id").all<{
       id: string;
@@ -33,21 +30,18 @@ describe("scheduled()", () => {
   it("honours a shorter retention from the environment", async () => {
     const now = Date.UTC(2026, 10, 28, 3, 0, 0);
     await insertAudit("aud_week", now - 8 * DAY);
-    const ctx = createExecutionContext();
-    await worker.scheduled(
-      createScheduledController({ cron: "0 3 * * *", scheduledTime: now }),
-      { ...env, AUDIT_RETENTION_DAYS: "7" },
-      ctx,
-    );
+    await worker.scheduled(createScheduledController({ cron: "0 3 * * *", scheduledTime: now }), {
+      ...env,
+      AUDIT_RETENTION_DAYS: "7",
+    });
     const left = await env.DB.prepare("SELECT id FROM audit_log WHERE id = 'aud_week'").all();
     expect(left.results).toEqual([]);
   });
 
   it("does nothing, without failing, for a cron that has no job yet", async () => {
     const before = await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>();
-    const ctx = createExecutionContext();
     await expect(
-      worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx),
+      worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env),
     ).resolves.toBeUndefined();
     const after = await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>();
     expect(after?.n).toBe(before?.n);
@@ -55,9 +49,8 @@ describe("scheduled()", () => {
 
   it("fails the invocation, so the runtime records it, when the configuration is broken", async () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    const ctx = createExecutionContext();
     await expect(
-      worker.scheduled(createScheduledController({ cron: "0 3 * * *" }), { ...env, ENCRYPTION_KEY: "short" }, ctx),
+      worker.scheduled(createScheduledController({ cron: "0 3 * * *" }), { ...env, ENCRYPTION_KEY: "short" }),
     ).rejects.toThrow(/ENCRYPTION_KEY/);
     expect(JSON.parse(String(error.mock.calls[0]?.[0]))).toMatchObject({ level: "error", message: "cron job failed" });
     error.mockRestore();

@@ -16,7 +16,7 @@ describe("sync queue consumer", () => {
       message("bad-2", "not even an object"),
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.outcome).toBe("ok");
     expect(result.retryBatch.retry).toBe(false);
@@ -38,7 +38,7 @@ describe("dead-letter queue consumer", () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     const batch = createMessageBatch("igw-sync-dlq", [message("dead-1", { kind: "sync", integrationId: "int_x" }, 9)]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toEqual(["dead-1"]);
     const line = JSON.parse(String(error.mock.calls[0]?.[0]));
