@@ -5,6 +5,8 @@
  * 2. applies the D1 migrations to the local database (.wrangler/state)
  * 3. starts `wrangler dev` (crons testable at /__scheduled) and, once /health answers,
  *    prints an admin token and example requests
+ *
+ * Arguments after `--` go to `wrangler dev`, e.g. `npm run dev -- --var LOG_LEVEL:debug`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { ensureDevVars, root } from "./lib/dev-vars.ts";
@@ -30,7 +32,16 @@ if (migrate.status !== 0) {
 const children: ChildProcess[] = [
   spawn(
     wrangler,
-    ["dev", "--port", String(port), "--test-scheduled", "--var", "ALLOW_LOOPBACK_HTTP:true", "--show-interactive-dev-session=false"],
+    [
+      "dev",
+      "--port",
+      String(port),
+      "--test-scheduled",
+      "--var",
+      "ALLOW_LOOPBACK_HTTP:true",
+      "--show-interactive-dev-session=false",
+      ...process.argv.slice(2),
+    ],
     { cwd: root, stdio: "inherit" },
   ),
 ];

@@ -39,7 +39,9 @@ export function ensureDevVars(): { vars: Record<string, string>; created: boolea
 
 /** JWT_SECRET from the environment, else from .dev.vars. */
 export function localJwtSecret(): string {
-  const secret = process.env.JWT_SECRET ?? (existsSync(DEV_VARS) ? parseDotenv(readFileSync(DEV_VARS, "utf8")).JWT_SECRET : undefined);
+  const secret =
+    process.env.JWT_SECRET ??
+    (existsSync(DEV_VARS) ? parseDotenv(readFileSync(DEV_VARS, "utf8")).JWT_SECRET : undefined);
   if (!secret) throw new Error("No JWT_SECRET: run `npm run dev` once (it creates .dev.vars) or set JWT_SECRET");
   return secret;
 }

@@ -1,3 +1,5 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import type { Role } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
@@ -48,7 +50,41 @@ export function actorFromContext(c: Context<AppEnv>): AuditActor {
 
 /** The insert for one audit entry, to put in the same `db.batch` as the change it records. */
 export function auditInsert(db: Db, actor: AuditActor, event: AuditEvent) {
-  return db.insert(auditLog).values({
+  return db.insert(auditLog).values(auditRow(actor, event));
+}
+
+/**
+ * An audit insert that happens only if `where` matches a row of `table` when it runs. Put it
+ * in a `db.batch` just before a conditional write with the same `where` (e.g. id and version):
+ * a batch is one transaction, so the entry is written exactly when the change is.
+ */
+export function auditInsertIfMatches(db: Db, actor: AuditActor, event: AuditEvent, table: SQLiteTable, where: SQL) {
+  const row = auditRow(actor, event);
+  const literal = <T>(value: T, name: string) => sql`${value}`.as(name);
+  return db.insert(auditLog).select(
+    db
+      .select({
+        id: literal(row.id, "id"),
+        at: literal(row.at.getTime(), "at"),
+        actor: literal(row.actor, "actor"),
+        role: literal(row.role, "role"),
+        merchantId: literal(row.merchantId, "merchantId"),
+        action: literal(row.action, "action"),
+        outcome: literal(row.outcome, "outcome"),
+        targetType: literal(row.targetType, "targetType"),
+        targetId: literal(row.targetId, "targetId"),
+        requestId: literal(row.requestId, "requestId"),
+        ip: literal(row.ip, "ip"),
+        details: literal(row.details === null ? null : JSON.stringify(row.details), "details"),
+      })
+      .from(table)
+      .where(where)
+      .limit(1),
+  );
+}
+
+function auditRow(actor: AuditActor, event: AuditEvent): typeof auditLog.$inferInsert & { at: Date } {
+  return {
     id: newId("aud"),
     at: new Date(),
     actor: actor.actor,
@@ -61,7 +97,7 @@ export function auditInsert(db: Db, actor: AuditActor, event: AuditEvent) {
     requestId: actor.requestId,
     ip: actor.ip,
     details: event.details ? redact(event.details) : null,
-  });
+  };
 }
 
 /** Writes one audit entry on its own (security events, which have no change to join). */

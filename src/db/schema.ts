@@ -26,6 +26,8 @@ export const integrations = sqliteTable(
     credentialFields: text("credential_fields", { mode: "json" }).$type<string[]>().notNull(),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    /** Bumped by every write; writes are conditional on it (optimistic concurrency). */
+    version: integer("version").notNull().default(1),
   },
   (t) => [
     uniqueIndex("integrations_merchant_name_uq").on(t.merchantId, t.name),

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import type { ZodType } from "zod";
-import { type AuditActor, auditInsert } from "../audit/record.ts";
+import { type AuditActor, auditInsert, auditInsertIfMatches } from "../audit/record.ts";
 import type { Config } from "../config.ts";
 import { getConnector } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
@@ -16,7 +16,7 @@ import {
   sealCredentials,
 } from "./credentials.ts";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./schemas.ts";
-import { isUniqueViolation } from "./store.ts";
+import { findIntegration, isUniqueViolation } from "./store.ts";
 
 /** What creating, changing and deleting an integration needs. */
 export interface Deps {
@@ -51,6 +51,7 @@ export async function createIntegration(
     credentialFields: credentialFieldNames(input.credentials),
     createdAt: now,
     updatedAt: now,
+    version: 1,
   };
   const details = { name: row.name, connector: row.connector, type: row.type, fieldsSet: row.credentialFields };
   await write(deps, row, [
@@ -69,13 +70,36 @@ export async function createIntegration(
 /**
  * Applies a PATCH. Settings and credentials are merged into the stored ones and validated
  * whole against the connector, so a partial change can never leave an invalid integration.
- * The audit entry lists the changed field names, never their values.
+ * The write is conditional on the version that was read: if another request changed the
+ * integration meanwhile, the patch is merged again onto the fresh row (a few times), so no
+ * concurrent change is silently lost. The audit entry lists changed field names, never values.
  */
 export async function updateIntegration(
   deps: Deps,
   row: IntegrationRow,
   patch: UpdateIntegrationInput,
 ): Promise<IntegrationRow> {
+  let current = row;
+  for (let attempt = 1; ; attempt++) {
+    const result = await tryUpdate(deps, current, patch);
+    if (result) return result;
+    const fresh = await findIntegration(deps.db, row.id);
+    if (!fresh) throw AppError.notFound("integration", row.id);
+    if (attempt >= MAX_UPDATE_ATTEMPTS) {
+      throw new AppError("CONFLICT", `Integration ${row.id} kept changing while this change was applied; try again`);
+    }
+    current = fresh;
+  }
+}
+
+const MAX_UPDATE_ATTEMPTS = 3;
+
+/** The updated row, or null if `row.version` is no longer the stored one. */
+async function tryUpdate(
+  deps: Deps,
+  row: IntegrationRow,
+  patch: UpdateIntegrationInput,
+): Promise<IntegrationRow | null> {
   const def = connectorOf(row.connector);
   const next: IntegrationRow = { ...row };
   const changed: string[] = [];
@@ -101,32 +125,52 @@ export async function updateIntegration(
   }
   if (changed.length === 0) return row;
   next.updatedAt = new Date();
+  next.version = row.version + 1;
   const { id, createdAt, ...values } = next;
-  await write(deps, next, [
-    deps.db.update(integrations).set(values).where(eq(integrations.id, id)),
-    auditInsert(deps.db, deps.actor, {
-      action: "integration.updated",
-      outcome: "success",
-      merchantId: row.merchantId,
-      target: target(id),
-      details: { changed },
-    }),
+  const unchanged = and(eq(integrations.id, id), eq(integrations.version, row.version)) as SQL;
+  const [, update] = await write(deps, next, [
+    auditInsertIfMatches(
+      deps.db,
+      deps.actor,
+      {
+        action: "integration.updated",
+        outcome: "success",
+        merchantId: row.merchantId,
+        target: target(id),
+        details: { changed },
+      },
+      integrations,
+      unchanged,
+    ),
+    deps.db.update(integrations).set(values).where(unchanged),
   ]);
-  return next;
+  return changes(update) === 1 ? next : null;
 }
 
+/** Deletes the integration; a 404 if it is already gone (say, a concurrent DELETE won). */
 export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promise<void> {
-  await deps.db.batch([
-    deps.db.delete(integrations).where(eq(integrations.id, row.id)),
-    auditInsert(deps.db, deps.actor, {
-      action: "integration.deleted",
-      outcome: "success",
-      merchantId: row.merchantId,
-      target: target(row.id),
-      details: { name: row.name, connector: row.connector },
-    }),
+  const exists = eq(integrations.id, row.id);
+  const [, removed] = await deps.db.batch([
+    auditInsertIfMatches(
+      deps.db,
+      deps.actor,
+      {
+        action: "integration.deleted",
+        outcome: "success",
+        merchantId: row.merchantId,
+        target: target(row.id),
+        details: { name: row.name, connector: row.connector },
+      },
+      integrations,
+      exists,
+    ),
+    deps.db.delete(integrations).where(exists),
   ]);
+  if (changes(removed) !== 1) throw AppError.notFound("integration", row.id);
 }
+
+/** Rows changed by a D1 write. */
+const changes = (result: unknown) => (result as D1Result).meta.changes;
 
 function connectorOf(id: string) {
   const def = getConnector(id);
@@ -175,9 +219,9 @@ async function mergedCredentials(
 }
 
 /** Runs the statements atomically; a duplicate name becomes a 409 rather than a 500. */
-async function write(deps: Deps, row: IntegrationRow, statements: Parameters<Db["batch"]>[0]): Promise<void> {
+async function write<T extends Parameters<Db["batch"]>[0]>(deps: Deps, row: IntegrationRow, statements: T) {
   try {
-    await deps.db.batch(statements);
+    return await deps.db.batch(statements);
   } catch (error) {
     if (isUniqueViolation(error)) {
       throw new AppError(

@@ -69,16 +69,15 @@ function privateIPv4(host: string): boolean {
 }
 
 function privateIPv6(host: string): boolean {
-  if (host === "::" || host === "::1") return true;
-  // IPv4-mapped (::ffff:0:0/96; the URL parser writes them in hex, ::ffff:7f00:1): refuse them all
-  // rather than decode the embedded IPv4 address.
-  if (host.startsWith("::ffff:")) return true;
   const first = Number.parseInt(host.split(":")[0] || "0", 16);
   return (
+    // ::/8 holds ::, ::1, IPv4-mapped (::ffff:…), IPv4-compatible (::a.b.c.d, which the URL
+    // parser writes as ::7f00:1) and NAT64 (64:ff9b::) addresses; no public host lives there.
+    first <= 0xff ||
     (first & 0xfe00) === 0xfc00 || // unique local fc00::/7
     (first & 0xffc0) === 0xfe80 || // link-local fe80::/10
     (first & 0xff00) === 0xff00 || // multicast
-    host.startsWith("64:ff9b:") || // NAT64 can reach IPv4 private space
+    first === 0x2002 || // 6to4 embeds an IPv4 address, private ones included
     host.startsWith("2001:db8:") // documentation
   );
 }
