@@ -1,20 +1,12 @@
 import { and, eq, type SQL } from "drizzle-orm";
-import type { ZodType } from "zod";
 import { type AuditActor, auditInsert, auditInsertIfMatches } from "../audit/record.ts";
 import type { Config } from "../config.ts";
-import { getConnector } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { type IntegrationRow, integrations } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
-import { fieldIssues } from "../http/validation.ts";
-import {
-  assertOutboundUrls,
-  type Credentials,
-  credentialFieldNames,
-  openCredentials,
-  sealCredentials,
-} from "./credentials.ts";
+import { assertOutboundUrls, credentialFieldNames, sealCredentials } from "./credentials.ts";
+import { applyPatch, connectorOf } from "./patch.ts";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./schemas.ts";
 import { findIntegration, isUniqueViolation } from "./store.ts";
 
@@ -100,29 +92,7 @@ async function tryUpdate(
   row: IntegrationRow,
   patch: UpdateIntegrationInput,
 ): Promise<IntegrationRow | null> {
-  const def = connectorOf(row.connector);
-  const next: IntegrationRow = { ...row };
-  const changed: string[] = [];
-  for (const key of ["name", "type", "status"] as const) {
-    const value = patch[key];
-    if (value !== undefined && value !== row[key]) {
-      Object.assign(next, { [key]: value });
-      changed.push(key);
-    }
-  }
-  if (patch.settings) {
-    next.settings = parseOrThrow(def.settings, mergePatch(row.settings, patch.settings), "settings");
-    changed.push(...Object.keys(patch.settings).map((k) => `settings.${k}`));
-  }
-  if (patch.credentials) {
-    const credentials = await mergedCredentials(deps.config, row, patch.credentials, def.credentials);
-    assertOutboundUrls(def, credentials, deps.config);
-    const sealed = await sealCredentials(deps.config, row.id, credentials);
-    next.credentialsCiphertext = sealed.ciphertext;
-    next.credentialsKeyId = sealed.keyId;
-    next.credentialFields = credentialFieldNames(credentials);
-    changed.push(...Object.keys(patch.credentials).map((k) => `credentials.${k}`));
-  }
+  const { next, changed } = await applyPatch(deps.config, row, patch);
   if (changed.length === 0) return row;
   next.updatedAt = new Date();
   next.version = row.version + 1;
@@ -171,52 +141,6 @@ export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promis
 
 /** Rows changed by a D1 write. */
 const changes = (result: unknown) => (result as D1Result).meta.changes;
-
-function connectorOf(id: string) {
-  const def = getConnector(id);
-  // Only reachable if a connector was unregistered while integrations still use it.
-  if (!def) throw new AppError("INTERNAL_ERROR", `Connector '${id}' is not registered in this gateway`);
-  return def;
-}
-
-/** Shallow JSON merge patch (RFC 7396): `null` removes a key, anything else replaces it. */
-function mergePatch(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete out[key];
-    else out[key] = value;
-  }
-  return out;
-}
-
-/** Validates a merged settings or credentials object; issues are reported under `prefix.`. */
-function parseOrThrow(schema: ZodType, value: unknown, prefix: string): Record<string, unknown> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data as Record<string, unknown>;
-  throw AppError.validation(fieldIssues(parsed.error).map((i) => ({ ...i, field: `${prefix}.${i.field}` })));
-}
-
-/**
- * Stored credentials merged with the patch. If the stored ones cannot be decrypted (lost key),
- * a patch that is a complete, valid set on its own still goes through: that is the way out.
- */
-async function mergedCredentials(
-  config: Config,
-  row: IntegrationRow,
-  patch: Record<string, unknown>,
-  schema: ZodType,
-): Promise<Credentials> {
-  let current: Credentials;
-  try {
-    current = await openCredentials(config, row);
-  } catch (error) {
-    if (error instanceof AppError && error.code === "CREDENTIALS_UNREADABLE" && schema.safeParse(patch).success) {
-      return parseOrThrow(schema, patch, "credentials");
-    }
-    throw error;
-  }
-  return parseOrThrow(schema, mergePatch(current, patch), "credentials");
-}
 
 /** Runs the statements atomically; a duplicate name becomes a 409 rather than a 500. */
 async function write<T extends Parameters<Db["batch"]>[0]>(deps: Deps, row: IntegrationRow, statements: T) {
