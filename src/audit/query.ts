@@ -30,6 +30,7 @@ export const AuditEntryView = z
     details: z.record(z.string(), z.unknown()).nullable(),
   })
   .openapi("AuditEntry");
+export type AuditEntry = z.infer<typeof AuditEntryView>;
 
 /** One page of the audit log, newest first, within `merchantScope` when it is not null. */
 export async function listAudit(db: Db, filter: AuditFilter, merchantScope: string | null) {
@@ -61,7 +62,7 @@ export async function purgeAudit(db: Db, days: number, now = Date.now()): Promis
   return result.meta.changes ?? 0;
 }
 
-function toAuditView(row: AuditRow): z.infer<typeof AuditEntryView> {
+function toAuditView(row: AuditRow): AuditEntry {
   return {
     id: row.id,
     at: row.at.toISOString(),

@@ -1,23 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { AuditEntry } from "../../src/audit/query.ts";
 import { type ApiResponse, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, tokenFor, viewer } from "../helpers/auth.ts";
 import { auditRows } from "../helpers/db.ts";
-
-const pause = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  role: string | null;
-  merchantId: string | null;
-  action: string;
-  outcome: string;
-  target: { type: string; id: string } | null;
-  requestId: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-}
+import { pause } from "../helpers/unique.ts";
 
 // One history for the whole file (storage is per file): two merchants' integrations, a change,
 // a deletion and a few security events, with known secrets in the credentials.

@@ -3,9 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type ApiResponse, api, bodies } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
 import { auditCount, integrationRow, integrationRows, type StoredIntegration } from "../helpers/db.ts";
-
-// Storage is shared by the tests of this file: each test works under its own merchant ids.
-const newMerchant = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
+import { newMerchant } from "../helpers/unique.ts";
 
 interface FieldIssue {
   field: string;

@@ -1,24 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { AuditEntry } from "../../src/audit/query.ts";
 import { api, bodies } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { auditRows, integrationRow, integrationRows, storedCredentials } from "../helpers/db.ts";
-
-// Storage is shared by the tests of this file: each test works under its own merchant ids.
-const newMerchant = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
-const pause = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface AuditEntry {
-  id: string;
-  at: string;
-  actor: string;
-  role: string | null;
-  merchantId: string | null;
-  action: string;
-  outcome: string;
-  target: { type: string; id: string } | null;
-  requestId: string | null;
-  details: Record<string, unknown> | null;
-}
+import { newMerchant, pause } from "../helpers/unique.ts";
 
 async function create(body: unknown, token?: string) {
   const res = await api("POST", "/api/integrations", { token: token ?? (await admin()), body });

@@ -1,26 +1,15 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { AuditEntry } from "../../src/audit/query.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
 import { toBase64Url } from "../../src/crypto/encoding.ts";
 import { type ApiOptions, type ApiResponse, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, tokenFor, viewer } from "../helpers/auth.ts";
 import { integrationRow, integrationRows } from "../helpers/db.ts";
+import { newMerchant } from "../helpers/unique.ts";
 
-// Storage is shared by the tests of this file: each test works under its own merchant ids.
-const newMerchant = (label: string) => `${label}-${crypto.randomUUID().slice(0, 8)}`;
 const newRequestId = () => `test-${crypto.randomUUID()}`;
 const now = () => Math.floor(Date.now() / 1000);
-
-interface AuditEntry {
-  actor: string;
-  role: string | null;
-  merchantId: string | null;
-  action: string;
-  outcome: string;
-  target: { type: string; id: string } | null;
-  requestId: string | null;
-  details: Record<string, unknown> | null;
-}
 
 /** The audit entries (as an admin reads them through the API) written by one request. */
 async function auditOf(requestId: string, action: string): Promise<AuditEntry[]> {
