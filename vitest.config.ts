@@ -1,5 +1,6 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
 
 // Fixed, test-only secrets. Bindings win over .dev.vars (so local runs match CI); process.env
@@ -7,11 +8,29 @@ import { defineConfig } from "vitest/config";
 const TEST_SECRETS = {
   JWT_SECRET: "test-only-jwt-secret-that-is-long-enough-0123456789",
   ENCRYPTION_KEY: "dGVzdC1vbmx5LWVuY3J5cHRpb24ta2V5LTMyLWJ5dGU=",
+  PLATFORM_API_TOKEN: "test-platform-token",
 };
 Object.assign(process.env, TEST_SECRETS);
 
+/** Where the tests reach the simulators; any host works, the outbound service takes every fetch. */
+export const SIMS_ORIGIN = "https://sims.test";
+
+// The simulators run as an auxiliary Worker, which must be plain JavaScript: bundle them first.
+const simsScript = path.join(import.meta.dirname, "node_modules/.cache/igw/simulators.mjs");
+buildSync({
+  entryPoints: [path.join(import.meta.dirname, "simulators/index.ts")],
+  outfile: simsScript,
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  logLevel: "warning",
+});
+
 // Every test runs inside workerd with the bindings of wrangler.toml (D1, Queues, Durable
-// Objects), storage isolated per test file.
+// Objects), storage isolated per test file. Every outbound fetch of the gateway goes to the
+// simulators over real HTTP semantics.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
@@ -23,7 +42,19 @@ export default defineConfig(async () => {
             ...TEST_SECRETS,
             TEST_MIGRATIONS: migrations,
             LOG_LEVEL: "error",
+            PLATFORM_API_URL: `${SIMS_ORIGIN}/platform`,
           },
+          outboundService: "sims",
+          workers: [
+            {
+              name: "sims",
+              modules: true,
+              scriptPath: simsScript,
+              compatibilityDate: "2026-11-01",
+              compatibilityFlags: ["nodejs_compat"],
+              bindings: { PLATFORM_TOKEN: TEST_SECRETS.PLATFORM_API_TOKEN },
+            },
+          ],
         },
       }),
     ],

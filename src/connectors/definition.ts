@@ -1,16 +1,72 @@
 import { z } from "@hono/zod-openapi";
+import type { MappingInput } from "../mapping/schema.ts";
+import type { Entity } from "../platform/records.ts";
 
 export const OPERATIONS = ["products", "inventory", "prices", "orders"] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 /**
- * What a connector declares about itself: identity, what it can do, and the zod schemas of
- * its credentials and settings. Integrations are validated against these when saved.
- * The runtime half (testConnection, paged fetches, createOrder) joins it with the sync engine.
+ * A source a connector reads page by page, and the entities its rows feed. A CSV file is one
+ * stream feeding products, inventory and prices; an ERP has one stream per endpoint.
+ */
+export interface StreamDefinition {
+  name: string;
+  entities: readonly Entity[];
+}
+
+/** One page of raw source rows. The cursor is opaque to everyone but the connector. */
+export interface SourcePage {
+  rows: Record<string, unknown>[];
+  /** Where the next page starts; null when the stream is exhausted. */
+  nextCursor: string | null;
+  /** Rows the connector could not read at all (e.g. a CSV row with the wrong field count). */
+  malformed: { row: number; key?: string; reason: string }[];
+}
+
+export const CAPABILITIES = ["auth", "readItems", "readStock", "readPrices", "writeOrders"] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** What works with the given credentials, each with the upstream's own words when it fails. */
+export interface CapabilityReport {
+  ok: boolean;
+  checks: { capability: Capability; status: "ok" | "failed" | "unsupported"; message?: string }[];
+}
+
+/** An order from the platform, to be written into the ERP (connectors with the `orders` operation). */
+export interface PlatformOrder {
+  orderNumber: string;
+  customerCode: string;
+  currency: string;
+  createdAt: string;
+  lines: { sku: string; quantity: number; unitPrice: number; vatRate: number }[];
+}
+
+/** What a connector instance gets: decrypted credentials, parsed settings, and the means to call out. */
+export interface ConnectorContext {
+  integrationId: string;
+  merchantId: string;
+  credentials: Record<string, unknown>;
+  settings: Record<string, unknown>;
+  /** `fetch` with the SSRF policy, a timeout and manual redirects (src/net/guarded-fetch.ts). */
+  fetch: (url: string, init?: RequestInit) => Promise<Response>;
+  env: Env;
+  /** Set when a run reads something other than the configured source, e.g. `upload:upl_…`. */
+  source?: string | undefined;
+}
+
+/** A connector bound to one integration. Failures are `UpstreamError`s (src/net/upstream-error.ts). */
+export interface Connector {
+  testConnection(): Promise<CapabilityReport>;
+  fetchPage(stream: string, cursor: string | null, pageSize: number): Promise<SourcePage>;
+  /** Only for connectors with the `orders` operation. Must not create a second ERP order for one orderNumber. */
+  createOrder?(order: PlatformOrder): Promise<{ erpOrderId: string; created: boolean }>;
+}
+
+/**
+ * What a connector declares about itself, and the factory (`create`) that binds it to an
+ * integration. Register it with `registerConnector(id, definition)`.
  */
 export interface ConnectorDefinition {
-  /** Stable id stored on integrations, e.g. `logo`. Lowercase letters, digits and dashes. */
-  id: string;
   name: string;
   version: string;
   supportedOperations: readonly Operation[];
@@ -20,7 +76,14 @@ export interface ConnectorDefinition {
   settings: z.ZodObject;
   /** Credential fields holding URLs the gateway will call; checked against the SSRF policy. */
   urlFields: readonly string[];
+  streams: readonly StreamDefinition[];
+  /** The mapping a new integration starts from until one is saved for it. */
+  defaultMapping: MappingInput;
+  create(context: ConnectorContext): Connector;
 }
+
+/** A registered connector: its definition and the id it was registered under. */
+export type RegisteredConnector = ConnectorDefinition & { id: string };
 
 /** Settings every connector has. */
 export const baseSettings = z.object({
@@ -31,6 +94,13 @@ export const baseSettings = z.object({
     .max(86_400_000, "must be at most 86400000 (one day)")
     .default(300_000)
     .openapi({ description: "Polling interval in milliseconds", example: 300_000 }),
+  pageSize: z
+    .number()
+    .int()
+    .min(10)
+    .max(2000)
+    .default(500)
+    .openapi({ description: "Source rows per queue message; one page is one Worker invocation" }),
 });
 
 /** An http(s) URL; the SSRF policy (src/net/outbound-url.ts) is applied on top when saving. */

@@ -4,9 +4,9 @@ import { netsisConnector } from "./netsis/definition.ts";
 import { listConnectors, registerConnector } from "./registry.ts";
 
 // The built-in connectors. A custom connector is registered here too (see README).
-registerConnector(csvConnector);
-registerConnector(logoConnector);
-registerConnector(netsisConnector);
+registerConnector("csv", csvConnector);
+registerConnector("logo", logoConnector);
+registerConnector("netsis", netsisConnector);
 
 export { getConnector, listConnectors, registerConnector } from "./registry.ts";
 export const connectorIds = () => listConnectors().map((c) => c.id);

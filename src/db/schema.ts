@@ -1,4 +1,6 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { MappingDocument } from "../mapping/schema.ts";
 
 /**
  * The D1 schema. `npm run db:generate` turns changes here into a new SQL file in
@@ -28,11 +30,16 @@ export const integrations = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     /** Bumped by every write; writes are conditional on it (optimistic concurrency). */
     version: integer("version").notNull().default(1),
+    /** The saved mapping; null means the connector's default mapping. */
+    mapping: text("mapping", { mode: "json" }).$type<MappingDocument>(),
+    /** When the polling cron next syncs this integration (polling and hybrid only). */
+    nextSyncAt: integer("next_sync_at", { mode: "timestamp_ms" }),
   },
   (t) => [
     uniqueIndex("integrations_merchant_name_uq").on(t.merchantId, t.name),
     index("integrations_merchant_created_idx").on(t.merchantId, t.createdAt),
     index("integrations_key_idx").on(t.credentialsKeyId),
+    index("integrations_due_idx").on(t.nextSyncAt),
   ],
 );
 
@@ -63,5 +70,141 @@ export const auditLog = sqliteTable(
   ],
 );
 
+export const SYNC_TYPES = ["products", "inventory", "prices", "full"] as const;
+export const RUN_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "dead"] as const;
+export const RUN_TRIGGERS = ["manual", "schedule", "upload"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** A sample of rejected records kept on a run, with why each was refused. */
+export interface RejectedRecord {
+  entity: string | null;
+  key: string | null;
+  field: string | null;
+  reason: string;
+  page: number;
+}
+
+/**
+ * One sync of one integration: queued, run page by page through the queue, finished. While a
+ * run is queued or running, the partial unique index makes a second run of the same type
+ * impossible: triggers coalesce onto the active one.
+ */
+export const syncRuns = sqliteTable(
+  "sync_runs",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    type: text("type", { enum: SYNC_TYPES }).notNull(),
+    trigger: text("trigger", { enum: RUN_TRIGGERS }).notNull(),
+    /** Idempotency of triggers, e.g. `schedule:<window>`; unique per integration. */
+    triggerKey: text("trigger_key"),
+    status: text("status", { enum: RUN_STATUSES }).notNull(),
+    priority: integer("priority").notNull().default(0),
+    force: integer("force", { mode: "boolean" }).notNull().default(false),
+    /** Where rows come from when not the integration's own source, e.g. `upload:upl_…`. */
+    source: text("source"),
+    /** The connector streams this run reads, in order, and the entities it syncs. */
+    streams: text("streams", { mode: "json" }).$type<string[]>().notNull(),
+    entities: text("entities", { mode: "json" }).$type<string[]>().notNull(),
+    pagesDone: integer("pages_done").notNull().default(0),
+    itemsRead: integer("items_read").notNull().default(0),
+    itemsChanged: integer("items_changed").notNull().default(0),
+    itemsPushed: integer("items_pushed").notNull().default(0),
+    itemsRejected: integer("items_rejected").notNull().default(0),
+    platformRequests: integer("platform_requests").notNull().default(0),
+    rejectedSample: text("rejected_sample", { mode: "json" }).$type<RejectedRecord[]>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [
+    uniqueIndex("sync_runs_active_uq")
+      .on(t.integrationId, t.type)
+      .where(sql`status IN ('queued', 'running')`),
+    uniqueIndex("sync_runs_trigger_uq").on(t.integrationId, t.triggerKey),
+    index("sync_runs_integration_created_idx").on(t.integrationId, t.createdAt),
+    index("sync_runs_merchant_created_idx").on(t.merchantId, t.createdAt),
+    index("sync_runs_status_updated_idx").on(t.status, t.updatedAt),
+  ],
+);
+
+/**
+ * Pages of a run that were processed: a redelivered queue message for a page marked `done`
+ * is acknowledged without pushing anything again.
+ */
+export const syncPages = sqliteTable(
+  "sync_pages",
+  {
+    runId: text("run_id").notNull(),
+    stream: integer("stream").notNull(),
+    page: integer("page").notNull(),
+    status: text("status", { enum: ["done"] }).notNull(),
+    nextCursor: text("next_cursor"),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.stream, t.page] })],
+);
+
+/** What the gateway last pushed per (integration, entity, key): the delta compares against it. */
+export const recordHashes = sqliteTable(
+  "record_hashes",
+  {
+    integrationId: text("integration_id").notNull(),
+    entity: text("entity").notNull(),
+    key: text("key").notNull(),
+    hash: text("hash").notNull(),
+    pushedAt: integer("pushed_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.entity, t.key] })],
+);
+
+/** Jobs that failed their last retry, kept for operators to read and replay. */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id"),
+    integrationId: text("integration_id"),
+    merchantId: text("merchant_id"),
+    queue: text("queue").notNull(),
+    message: text("message", { mode: "json" }).$type<unknown>().notNull(),
+    error: text("error"),
+    attempts: integer("attempts").notNull(),
+    status: text("status", { enum: ["pending", "replayed"] }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    replayedAt: integer("replayed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("dead_letters_merchant_created_idx").on(t.merchantId, t.createdAt),
+    index("dead_letters_created_idx").on(t.createdAt),
+  ],
+);
+
+/** A CSV uploaded through the API, kept in 512 KiB chunks until its run is done. */
+export const uploads = sqliteTable("uploads", {
+  id: text("id").primaryKey(),
+  integrationId: text("integration_id").notNull(),
+  merchantId: text("merchant_id").notNull(),
+  bytes: integer("bytes").notNull(),
+  chunks: integer("chunks").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+export const uploadChunks = sqliteTable(
+  "upload_chunks",
+  {
+    uploadId: text("upload_id").notNull(),
+    seq: integer("seq").notNull(),
+    data: blob("data", { mode: "buffer" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.uploadId, t.seq] })],
+);
+
 export type IntegrationRow = typeof integrations.$inferSelect;
+export type SyncRunRow = typeof syncRuns.$inferSelect;
+export type DeadLetterRow = typeof deadLetters.$inferSelect;
 export type AuditRow = typeof auditLog.$inferSelect;

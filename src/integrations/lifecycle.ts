@@ -44,6 +44,9 @@ export async function createIntegration(
     createdAt: now,
     updatedAt: now,
     version: 1,
+    mapping: null,
+    // Polling integrations sync at the next cron tick, then every syncInterval.
+    nextSyncAt: input.type === "webhook" ? null : now,
   };
   const details = { name: row.name, connector: row.connector, type: row.type, fieldsSet: row.credentialFields };
   await write(deps, row, [

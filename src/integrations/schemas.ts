@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { MerchantId } from "../auth/principal.ts";
-import type { ConnectorDefinition } from "../connectors/definition.ts";
+import type { RegisteredConnector } from "../connectors/definition.ts";
 import { connectorIds, listConnectors } from "../connectors/index.ts";
 import { idPattern } from "../db/ids.ts";
 import { INTEGRATION_STATUSES, INTEGRATION_TYPES } from "../db/schema.ts";
@@ -15,7 +15,7 @@ export const IntegrationParams = z.object({ id: IntegrationId });
 
 const Name = z.string().trim().min(1, "must not be empty").max(120);
 
-function createVariant(def: ConnectorDefinition) {
+function createVariant(def: RegisteredConnector) {
   return z
     .object({
       merchantId: MerchantId.optional().openapi({

@@ -40,7 +40,7 @@ describe("POST /api/integrations", () => {
       type: "hybrid",
       connector: "logo",
       status: "active",
-      settings: { syncInterval: 300_000, periodNo: 2, warehouseNo: -1, currency: "TRY" },
+      settings: { syncInterval: 300_000, pageSize: 500, periodNo: 2, warehouseNo: -1, currency: "TRY" },
       credentials: { fieldsSet: ["endpoint", "firmNo", "password", "username"] },
     });
     expect(data.credentials).toEqual({ fieldsSet: ["endpoint", "firmNo", "password", "username"] });
@@ -75,6 +75,7 @@ describe("POST /api/integrations", () => {
     expect(res.body.data.type).toBe("polling");
     expect(res.body.data.settings).toEqual({
       syncInterval: 300_000,
+      pageSize: 500,
       delimiter: ";",
       encoding: "utf-8",
       decimalSeparator: ",",
@@ -88,7 +89,7 @@ describe("POST /api/integrations", () => {
     const merchantId = newMerchant("m-own");
     const res = await create(bodies.netsis(merchantId), await merchant(merchantId));
     expect(res.body.data.merchantId).toBe(merchantId);
-    expect(res.body.data.settings).toEqual({ syncInterval: 300_000, currency: "TRY" });
+    expect(res.body.data.settings).toEqual({ syncInterval: 300_000, pageSize: 500, currency: "TRY" });
     expect(res.body.data.credentials.fieldsSet).toEqual([
       "branchCode",
       "dbName",
@@ -248,6 +249,7 @@ describe("PATCH /api/integrations/:id", () => {
     expect(res.status).toBe(200);
     expect(res.body.data.settings).toEqual({
       syncInterval: 600_000,
+      pageSize: 500,
       periodNo: 2,
       warehouseNo: -1,
       currency: "TRY",
@@ -263,6 +265,7 @@ describe("PATCH /api/integrations/:id", () => {
     expect(removed.status).toBe(200);
     expect(removed.body.data.settings).toEqual({
       syncInterval: 300_000,
+      pageSize: 500,
       periodNo: 2,
       warehouseNo: -1,
       currency: "TRY",

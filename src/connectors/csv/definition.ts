@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from "../definition.ts";
+import { createCsvConnector } from "./connector.ts";
 
 /**
  * Generic CSV: a file at an HTTPS URL (optionally behind basic or bearer auth), or files
  * uploaded through the API, in which case `url` is left out.
  */
 export const csvConnector = {
-  id: "csv",
   name: "Generic CSV",
   version: "1.0.0",
   supportedOperations: ["products", "inventory", "prices"],
@@ -35,4 +35,19 @@ export const csvConnector = {
     })
     .strict(),
   urlFields: ["url"],
+  // One file feeds every entity: each page of rows is mapped to products, inventory and prices.
+  streams: [{ name: "rows", entities: ["products", "inventory", "prices"] }],
+  defaultMapping: {
+    mappings: [
+      { sourceField: "sku", targetField: "products.sku", transformation: "trim", required: true },
+      { sourceField: "name", targetField: "products.name", transformation: "trim", required: true },
+      { sourceField: "barcode", targetField: "products.barcode", transformation: "trim" },
+      { sourceField: "sku", targetField: "inventory.sku", transformation: "trim", required: true },
+      { sourceField: "stock", targetField: "inventory.stock", transformation: "parseInt", required: true },
+      { sourceField: "sku", targetField: "prices.sku", transformation: "trim", required: true },
+      { sourceField: "price", targetField: "prices.price", transformation: "parseDecimal", required: true },
+      { sourceField: "currency", targetField: "prices.currency", transformation: "uppercase", defaultValue: "TRY" },
+    ],
+  },
+  create: createCsvConnector,
 } satisfies ConnectorDefinition;

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from "../definition.ts";
+import { connectorNotYetAvailable } from "../not-yet-available.ts";
 
 /**
  * Logo ERP through Logo Objects REST (`/api/v1`). Login is `POST /token` with a form body
@@ -8,7 +9,6 @@ import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from 
  * The stock view is `LV_{firmNo}_{periodNo}_STINVTOT`, so the period is a setting.
  */
 export const logoConnector = {
-  id: "logo",
   name: "Logo ERP (Logo Objects REST)",
   version: "1.0.0",
   supportedOperations: ["products", "inventory", "prices", "orders"],
@@ -35,4 +35,24 @@ export const logoConnector = {
     })
     .strict(),
   urlFields: ["endpoint"],
+  streams: [
+    { name: "items", entities: ["products"] },
+    { name: "stock", entities: ["inventory"] },
+    { name: "prices", entities: ["prices"] },
+  ],
+  defaultMapping: {
+    mappings: [
+      { sourceField: "CODE", targetField: "products.sku", transformation: "trim", required: true },
+      { sourceField: "NAME", targetField: "products.name", transformation: "trim", required: true },
+      { sourceField: "EAN_BARCODE", targetField: "products.barcode", transformation: "trim" },
+      { sourceField: "UNITSET_CODE", targetField: "products.unit", transformation: "trim" },
+      { sourceField: "VAT", targetField: "products.vatRate", transformation: "parseDecimal" },
+      { sourceField: "CODE", targetField: "inventory.sku", transformation: "trim", required: true },
+      { sourceField: "ONHAND", targetField: "inventory.stock", transformation: "parseInt", required: true },
+      { sourceField: "CODE", targetField: "prices.sku", transformation: "trim", required: true },
+      { sourceField: "PRICE", targetField: "prices.price", transformation: "parseDecimal", required: true },
+      { sourceField: "CURRENCY", targetField: "prices.currency", transformation: "uppercase", defaultValue: "TRY" },
+    ],
+  },
+  create: () => connectorNotYetAvailable("Logo"),
 } satisfies ConnectorDefinition;

@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from "../definition.ts";
+import { connectorNotYetAvailable } from "../not-yet-available.ts";
 
 /**
  * Netsis ERP through NetOpenX REST (`/api/v2`). Login is `POST /token` with a form body that
  * names the branch and the company database as well as the user.
  */
 export const netsisConnector = {
-  id: "netsis",
   name: "Netsis ERP (NetOpenX REST)",
   version: "1.0.0",
   supportedOperations: ["products", "inventory", "prices", "orders"],
@@ -29,4 +29,23 @@ export const netsisConnector = {
     })
     .strict(),
   urlFields: ["endpoint"],
+  streams: [
+    { name: "items", entities: ["products"] },
+    { name: "stock", entities: ["inventory"] },
+    { name: "prices", entities: ["prices"] },
+  ],
+  defaultMapping: {
+    mappings: [
+      { sourceField: "StokTemelBilgi.Stok_Kodu", targetField: "products.sku", transformation: "trim", required: true },
+      { sourceField: "StokTemelBilgi.Stok_Adi", targetField: "products.name", transformation: "trim", required: true },
+      { sourceField: "StokTemelBilgi.Grup_Kodu", targetField: "products.category", transformation: "trim" },
+      { sourceField: "StokTemelBilgi.KDV_Orani", targetField: "products.vatRate", transformation: "parseDecimal" },
+      { sourceField: "StokKodu", targetField: "inventory.sku", transformation: "trim", required: true },
+      { sourceField: "Bakiye", targetField: "inventory.stock", transformation: "parseInt", required: true },
+      { sourceField: "StokKodu", targetField: "prices.sku", transformation: "trim", required: true },
+      { sourceField: "Fiyat", targetField: "prices.price", transformation: "parseDecimal", required: true },
+      { sourceField: "DovizTipi", targetField: "prices.currency", transformation: "uppercase", defaultValue: "TRY" },
+    ],
+  },
+  create: () => connectorNotYetAvailable("Netsis"),
 } satisfies ConnectorDefinition;
