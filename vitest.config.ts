@@ -2,6 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
 
 // Fixed, test-only secrets. Bindings win over .dev.vars (so local runs match CI); process.env
 // only quiets wrangler's "missing required secrets" warning on a fresh clone.
@@ -28,6 +29,26 @@ buildSync({
   logLevel: "warning",
 });
 
+/**
+ * The queue consumers of wrangler.toml (batch size, retries, dead-letter queue) as they are,
+ * except that they deliver without the production batching wait. Overriding one field in
+ * Miniflare replaces the whole consumer, hence the full copy.
+ */
+function fastQueueConsumers() {
+  const { queues } = unstable_readConfig({ config: path.join(import.meta.dirname, "wrangler.toml") });
+  return Object.fromEntries(
+    (queues.consumers ?? []).map((c) => [
+      c.queue,
+      {
+        maxBatchSize: c.max_batch_size,
+        maxBatchTimeout: 0.01,
+        maxRetries: c.max_retries,
+        ...(c.dead_letter_queue ? { deadLetterQueue: c.dead_letter_queue } : {}),
+      },
+    ]),
+  );
+}
+
 // Every test runs inside workerd with the bindings of wrangler.toml (D1, Queues, Durable
 // Objects), storage isolated per test file. Every outbound fetch of the gateway goes to the
 // simulators over real HTTP semantics.
@@ -43,7 +64,10 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             LOG_LEVEL: "error",
             PLATFORM_API_URL: `${SIMS_ORIGIN}/platform`,
+            // Retries come back at once in tests; the backoff itself has unit tests.
+            SYNC_RETRY_BASE_SECONDS: "0",
           },
+          queueConsumers: fastQueueConsumers(),
           outboundService: "sims",
           workers: [
             {
@@ -60,6 +84,8 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/setup.ts"],
+      // End-to-end tests wait for runs to travel through the real queues.
+      testTimeout: 30_000,
     },
   };
 });

@@ -9,10 +9,14 @@ import { notFoundOrMethodNotAllowed } from "./http/not-found.ts";
 import { errorResponse, renderError } from "./http/render-error.ts";
 import { validationHook } from "./http/validation.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { mountDocs } from "./routes/docs.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { integrationRoutes } from "./routes/integrations.ts";
+import { mappingRoutes } from "./routes/mappings.ts";
+import { syncRoutes } from "./routes/sync.ts";
 import { systemRoutes } from "./routes/system.ts";
+import { uploadRoutes } from "./routes/uploads.ts";
 
 /** Largest JSON body the management API accepts. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -35,13 +39,15 @@ export function createApp() {
       },
     }),
   );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => errorResponse(c, new AppError("PAYLOAD_TOO_LARGE", `Body larger than ${MAX_BODY_BYTES} bytes`)),
+  });
   app.use(
     "/api/*",
     noStore(),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, new AppError("PAYLOAD_TOO_LARGE", `Body larger than ${MAX_BODY_BYTES} bytes`)),
-    }),
+    // File uploads stream to storage under their own, larger limit (MAX_UPLOAD_BYTES).
+    (c, next) => (c.req.path.endsWith("/upload") ? next() : jsonBodyLimit(c, next)),
     withConfig(),
     requireAuth(),
   );
@@ -50,6 +56,10 @@ export function createApp() {
   // Before /api/integrations: `/api/integrations/system/...` must never be read as an integration id.
   app.route("/api/integrations/system", systemRoutes);
   app.route("/api/integrations", integrationRoutes);
+  app.route("/api/integrations", mappingRoutes);
+  app.route("/api/integrations", uploadRoutes);
+  app.route("/api", syncRoutes);
+  app.route("/api/dead-letters", deadLetterRoutes);
   app.route("/api/audit", auditRoutes);
   mountDocs(app);
 

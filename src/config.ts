@@ -13,6 +13,9 @@ export interface Config {
   /** Plain http:// to loopback hosts is allowed for outbound URLs (local development only). */
   allowLoopbackHttp: boolean;
   auditRetentionDays: number;
+  platform: { baseUrl: string; token: string; batchSize: number };
+  retry: { baseSeconds: number; capSeconds: number };
+  maxUploadBytes: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -39,6 +42,16 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.string().optional(),
   ALLOW_LOOPBACK_HTTP: z.enum(["true", "false", ""]).optional(),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  PLATFORM_API_TOKEN: z.string({ error: "is missing" }).min(1, "is missing"),
+  PLATFORM_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  SYNC_RETRY_BASE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+  SYNC_RETRY_CAP_SECONDS: z.coerce.number().int().min(0).max(43_200).default(900),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(20 * 1024 * 1024),
 });
 
 // Parsing imports CryptoKeys (async), so it is done once per `env` object and remembered.
@@ -86,6 +99,13 @@ async function parse(env: Env): Promise<ConfigResult> {
       keyring,
       allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === "true",
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+      platform: {
+        baseUrl: e.PLATFORM_API_URL.replace(/\/+$/, ""),
+        token: e.PLATFORM_API_TOKEN,
+        batchSize: e.PLATFORM_BATCH_SIZE,
+      },
+      retry: { baseSeconds: e.SYNC_RETRY_BASE_SECONDS, capSeconds: e.SYNC_RETRY_CAP_SECONDS },
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
     },
   };
 }

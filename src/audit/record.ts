@@ -13,7 +13,11 @@ export type AuditAction =
   | "integration.created"
   | "integration.updated"
   | "integration.deleted"
+  | "integration.mapping_updated"
   | "credentials.reencrypted"
+  | "sync.triggered"
+  | "dead_letter.replayed"
+  | "dead_letter.deleted"
   | "auth.token_rejected"
   | "auth.forbidden"
   | "auth.cross_tenant_denied";

@@ -21,6 +21,8 @@ export interface SourcePage {
   nextCursor: string | null;
   /** Rows the connector could not read at all (e.g. a CSV row with the wrong field count). */
   malformed: { row: number; key?: string; reason: string }[];
+  /** The number of the first row of this page, counting from 1 across pages, when known. */
+  firstRow?: number;
 }
 
 export const CAPABILITIES = ["auth", "readItems", "readStock", "readPrices", "writeOrders"] as const;
@@ -97,7 +99,7 @@ export const baseSettings = z.object({
   pageSize: z
     .number()
     .int()
-    .min(10)
+    .min(1)
     .max(2000)
     .default(500)
     .openapi({ description: "Source rows per queue message; one page is one Worker invocation" }),

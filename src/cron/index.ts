@@ -2,11 +2,14 @@ import { purgeAudit } from "../audit/query.ts";
 import { requireConfig } from "../config.ts";
 import { getDb } from "../db/client.ts";
 import { createLogger, type Logger, parseLogLevel } from "../observability/logger.ts";
+import { purgeSyncBookkeeping } from "../sync/retention.ts";
+import { enqueueDueSyncs, failStalledRuns } from "../sync/schedule.ts";
 
 type CronJob = (env: Env, log: Logger, controller: ScheduledController) => Promise<void>;
 
 /** Cron expression (as in wrangler.toml `[triggers]`) -> job. */
 export const CRON_JOBS: Record<string, CronJob> = {
+  "* * * * *": pollIntegrations,
   "0 3 * * *": maintenance,
 };
 
@@ -18,8 +21,7 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   const log = createLogger(parseLogLevel(env.LOG_LEVEL), { cron: controller.cron });
   const job = CRON_JOBS[controller.cron];
   if (!job) {
-    // "* * * * *" is declared for sync polling, whose job arrives with the sync engine.
-    log.debug("no job for this cron");
+    log.warn("no job for this cron; check wrangler.toml [triggers]");
     return;
   }
   try {
@@ -30,9 +32,19 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   }
 }
 
-/** Daily: drop audit entries older than AUDIT_RETENTION_DAYS. */
+/** Every minute: start the syncs that are due, and fail runs that stopped moving. */
+async function pollIntegrations(env: Env, log: Logger, controller: ScheduledController): Promise<void> {
+  const db = getDb(env);
+  const started = await enqueueDueSyncs(env, db, controller.scheduledTime, log);
+  const stalled = await failStalledRuns(db, controller.scheduledTime);
+  if (started.due > 0 || stalled > 0) log.info("polling done", { ...started, stalled });
+}
+
+/** Daily: drop audit entries older than AUDIT_RETENTION_DAYS, and sync bookkeeping older than a week. */
 async function maintenance(env: Env, log: Logger, controller: ScheduledController): Promise<void> {
   const config = await requireConfig(env);
-  const purged = await purgeAudit(getDb(env), config.auditRetentionDays, controller.scheduledTime);
-  log.info("maintenance done", { auditEntriesPurged: purged, retentionDays: config.auditRetentionDays });
+  const db = getDb(env);
+  const purged = await purgeAudit(db, config.auditRetentionDays, controller.scheduledTime);
+  const sync = await purgeSyncBookkeeping(env, db, controller.scheduledTime);
+  log.info("maintenance done", { auditEntriesPurged: purged, retentionDays: config.auditRetentionDays, ...sync });
 }

@@ -7,3 +7,11 @@ export function getDb(env: Pick<Env, "DB">) {
 }
 
 export type Db = ReturnType<typeof getDb>;
+
+type BatchItem = Parameters<Db["batch"]>[0][number];
+
+/** `db.batch` for a list that may be empty (D1 rejects an empty batch; drizzle wants a tuple). */
+export async function runBatch(db: Db, statements: readonly BatchItem[]): Promise<void> {
+  if (statements.length === 0) return;
+  await db.batch(statements as [BatchItem, ...BatchItem[]]);
+}

@@ -82,6 +82,8 @@ export interface RejectedRecord {
   field: string | null;
   reason: string;
   page: number;
+  /** The source row, counting from 1 across pages, when known. */
+  row: number | null;
 }
 
 /**
@@ -122,9 +124,7 @@ export const syncRuns = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [
-    uniqueIndex("sync_runs_active_uq")
-      .on(t.integrationId, t.type)
-      .where(sql`status IN ('queued', 'running')`),
+    uniqueIndex("sync_runs_active_uq").on(t.integrationId, t.type).where(sql`status IN ('queued', 'running')`),
     uniqueIndex("sync_runs_trigger_uq").on(t.integrationId, t.triggerKey),
     index("sync_runs_integration_created_idx").on(t.integrationId, t.createdAt),
     index("sync_runs_merchant_created_idx").on(t.merchantId, t.createdAt),

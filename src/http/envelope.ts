@@ -34,6 +34,11 @@ export function created<T>(c: Context<AppEnv>, data: T) {
   return c.json({ success: true as const, data, ...meta(c) }, 201);
 }
 
+/** The same envelope with 202 Accepted: the work is queued. */
+export function accepted<T>(c: Context<AppEnv>, data: T) {
+  return c.json({ success: true as const, data, ...meta(c) }, 202);
+}
+
 /** `{ success: true, data: [...], pagination, timestamp, requestId }` */
 export function paginated<T>(c: Context<AppEnv>, data: T[], page: { page: number; limit: number; total: number }) {
   const pagination: Pagination = { ...page, totalPages: Math.ceil(page.total / page.limit) };

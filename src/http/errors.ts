@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   INTERNAL_ERROR: 500,
   CONFIG_INVALID: 500,
   CREDENTIALS_UNREADABLE: 500,
+  UPSTREAM_ERROR: 502,
   SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 

@@ -2,6 +2,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import type { AppEnv } from "../env.ts";
+import { UpstreamError } from "../net/upstream-error.ts";
 import { errorBody } from "./envelope.ts";
 import { AppError, type ErrorCode } from "./errors.ts";
 import { fieldIssues } from "./validation.ts";
@@ -34,6 +35,8 @@ function toAppError(err: unknown, c: Context<AppEnv>): AppError {
     return err;
   }
   if (err instanceof ZodError) return AppError.validation(fieldIssues(err));
+  // A merchant's system or the platform failed while we served a request (preview, tests).
+  if (err instanceof UpstreamError) return new AppError("UPSTREAM_ERROR", err.message, { cause: err });
   if (err instanceof HTTPException) {
     const code = HTTP_EXCEPTION_CODES[err.status];
     if (code) return new AppError(code, describeHttpException(err, code));

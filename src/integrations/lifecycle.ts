@@ -1,9 +1,18 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { type AuditActor, auditInsert, auditInsertIfMatches } from "../audit/record.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
-import { type IntegrationRow, integrations } from "../db/schema.ts";
+import {
+  deadLetters,
+  type IntegrationRow,
+  integrations,
+  recordHashes,
+  syncPages,
+  syncRuns,
+  uploadChunks,
+  uploads,
+} from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import { assertOutboundUrls, credentialFieldNames, sealCredentials } from "./credentials.ts";
 import { applyPatch, connectorOf } from "./patch.ts";
@@ -99,7 +108,11 @@ async function tryUpdate(
   if (changed.length === 0) return row;
   next.updatedAt = new Date();
   next.version = row.version + 1;
-  const { id, createdAt, ...values } = next;
+  next.nextSyncAt = nextSyncAfterPatch(row, next);
+  // Only what a PATCH owns: the mapping has its own endpoint, and next_sync_at is the cron's
+  // bookkeeping (rewriting a stale copy of it could re-open a polling window).
+  const { id, createdAt, mapping, nextSyncAt: _cronOwned, ...owned } = next;
+  const values = next.nextSyncAt === row.nextSyncAt ? owned : { ...owned, nextSyncAt: next.nextSyncAt };
   const unchanged = and(eq(integrations.id, id), eq(integrations.version, row.version)) as SQL;
   const [, update] = await write(deps, next, [
     auditInsertIfMatches(
@@ -120,7 +133,13 @@ async function tryUpdate(
   return changes(update) === 1 ? next : null;
 }
 
-/** Deletes the integration; a 404 if it is already gone (say, a concurrent DELETE won). */
+/** Polling starts (at the next tick) when an integration becomes polling or hybrid, and stops when it becomes webhook-only. */
+function nextSyncAfterPatch(before: IntegrationRow, after: IntegrationRow): Date | null {
+  if (after.type === "webhook") return null;
+  return before.type === "webhook" || before.nextSyncAt === null ? new Date() : before.nextSyncAt;
+}
+
+/** Deletes the integration and everything the gateway kept for it; a 404 if it is already gone. */
 export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promise<void> {
   const exists = eq(integrations.id, row.id);
   const [, removed] = await deps.db.batch([
@@ -138,8 +157,23 @@ export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promis
       exists,
     ),
     deps.db.delete(integrations).where(exists),
+    ...dependentsOf(deps.db, row.id),
   ]);
   if (changes(removed) !== 1) throw AppError.notFound("integration", row.id);
+}
+
+/** Runs, page markers, delta hashes, dead letters and uploads of an integration. */
+function dependentsOf(db: Db, integrationId: string) {
+  const runIds = db.select({ id: syncRuns.id }).from(syncRuns).where(eq(syncRuns.integrationId, integrationId));
+  const uploadIds = db.select({ id: uploads.id }).from(uploads).where(eq(uploads.integrationId, integrationId));
+  return [
+    db.delete(syncPages).where(inArray(syncPages.runId, runIds)),
+    db.delete(syncRuns).where(eq(syncRuns.integrationId, integrationId)),
+    db.delete(recordHashes).where(eq(recordHashes.integrationId, integrationId)),
+    db.delete(deadLetters).where(eq(deadLetters.integrationId, integrationId)),
+    db.delete(uploadChunks).where(inArray(uploadChunks.uploadId, uploadIds)),
+    db.delete(uploads).where(eq(uploads.integrationId, integrationId)),
+  ];
 }
 
 /** Rows changed by a D1 write. */

@@ -89,6 +89,10 @@ export const IntegrationView = z
     credentials: z.object({
       fieldsSet: z.array(z.string()).openapi({ example: ["endpoint", "firmNo", "password", "username"] }),
     }),
+    nextSyncAt: z.iso
+      .datetime()
+      .nullable()
+      .openapi({ description: "When the polling cron next syncs it; null for webhook-only" }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })

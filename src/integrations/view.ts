@@ -12,6 +12,7 @@ export function toView(row: IntegrationRow): IntegrationView {
     status: row.status,
     settings: row.settings,
     credentials: { fieldsSet: row.credentialFields },
+    nextSyncAt: row.nextSyncAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

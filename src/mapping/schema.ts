@@ -24,7 +24,10 @@ export const MappingDocument = z
   .object({
     mappings: z.array(MappingRule).min(1).max(300),
     lookups: z
-      .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "lookup table names are letters, digits, '_' or '-'"), z.record(z.string(), Scalar))
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "lookup table names are letters, digits, '_' or '-'"),
+        z.record(z.string(), Scalar),
+      )
       .default({})
       .openapi({ example: { units: { AD: "piece", KG: "kg" } } }),
   })

@@ -24,7 +24,12 @@ export class UpstreamError extends Error {
   }
 
   /** The usual reading of an HTTP failure status: 408, 425, 429 and 5xx are worth retrying. */
-  static fromResponse(upstream: "platform" | "connector", response: Response, what: string, detail = ""): UpstreamError {
+  static fromResponse(
+    upstream: "platform" | "connector",
+    response: Response,
+    what: string,
+    detail = "",
+  ): UpstreamError {
     const status = response.status;
     const retryable = status === 408 || status === 425 || status === 429 || status >= 500;
     const retryAfterSeconds = parseRetryAfter(response.headers.get("retry-after"));

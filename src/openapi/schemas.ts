@@ -50,6 +50,7 @@ const DESCRIPTIONS: Record<number, string> = {
   413: "Body too large",
   415: "Body is not JSON",
   500: "Internal error or misconfiguration",
+  502: "The merchant's system or the platform failed",
   503: "A dependency is unavailable",
 };
 

@@ -1,16 +1,20 @@
 import { z } from "zod";
 
 /**
- * Messages on the sync queue. Every body is parsed with this schema before anything acts on
- * it; the sync engine adds its job kinds to the union.
+ * A page of a sync run: which run, which of its streams, which page, and the connector's
+ * opaque cursor where the page starts. The next page is its own message, so one invocation
+ * only ever handles one page whatever the catalogue size.
  */
-export const SyncMessage = z.discriminatedUnion("kind", [
-  z.object({
-    kind: z.literal("sync"),
-    integrationId: z.string().min(1),
-    runId: z.string().min(1),
-    type: z.enum(["products", "inventory", "prices", "full"]),
-    cursor: z.string().nullable().default(null),
-  }),
-]);
+export const SyncPageMessage = z.object({
+  kind: z.literal("sync.page"),
+  runId: z.string().min(1).max(64),
+  integrationId: z.string().min(1).max(64),
+  stream: z.number().int().min(0).max(31),
+  page: z.number().int().min(0),
+  cursor: z.string().max(64_000).nullable(),
+});
+export type SyncPageMessage = z.infer<typeof SyncPageMessage>;
+
+/** Every message the sync queues carry. */
+export const SyncMessage = z.discriminatedUnion("kind", [SyncPageMessage]);
 export type SyncMessage = z.infer<typeof SyncMessage>;

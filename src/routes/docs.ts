@@ -21,6 +21,9 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
     info: { title: "Integration Gateway", version: VERSION, description: DESCRIPTION },
     tags: [
       { name: "Integrations", description: "Connections to merchants' ERP/POS systems" },
+      { name: "Sync", description: "Runs that bring a merchant's data to the platform" },
+      { name: "Mappings", description: "How source rows become platform records" },
+      { name: "Dead letters", description: "Jobs that failed their last retry" },
       { name: "Audit", description: "Who changed what, and every refused request" },
       { name: "System", description: "Health and operations" },
       { name: "Docs", description: "This reference" },

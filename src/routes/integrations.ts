@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { denyCrossTenant, forbid, requireWriter } from "../auth/middleware.ts";
+import { forbid, requireWriter } from "../auth/middleware.ts";
 import { canSee, merchantScope } from "../auth/principal.ts";
 import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
@@ -14,9 +14,10 @@ import {
   ListIntegrationsQuery,
   UpdateIntegrationBody,
 } from "../integrations/schemas.ts";
-import { findIntegration, listIntegrations } from "../integrations/store.ts";
+import { listIntegrations } from "../integrations/store.ts";
 import { toView } from "../integrations/view.ts";
 import { bearerSecurity, dataResponse, errorResponses, pageResponse } from "../openapi/schemas.ts";
+import { visibleIntegration } from "./access.ts";
 import { createRouter, depsOf } from "./router.ts";
 
 /** /api/integrations: CRUD, scoped to the caller's merchant. */
@@ -121,14 +122,6 @@ integrationRoutes.openapi(
     return ok(c, toView(row));
   },
 );
-
-/** The integration if the caller may see it; a 404 (audited) if it is another merchant's. */
-async function visibleIntegration(c: Context<AppEnv>, id: string) {
-  const row = await findIntegration(getDb(c.env), id);
-  if (!row) throw AppError.notFound("integration", id);
-  if (!canSee(c.get("principal"), row.merchantId)) return denyCrossTenant(c, { type: "integration", id });
-  return row;
-}
 
 /** Admins name the merchant; merchants create for themselves only. */
 async function ownerFor(c: Context<AppEnv>, requested: string | undefined): Promise<string> {

@@ -1,0 +1,79 @@
+import { eq, sql } from "drizzle-orm";
+import { requireConfig } from "../config.ts";
+import { getDb } from "../db/client.ts";
+import { syncRuns } from "../db/schema.ts";
+import { AppError } from "../http/errors.ts";
+import { UpstreamError } from "../net/upstream-error.ts";
+import type { Logger } from "../observability/logger.ts";
+import { processPage } from "../sync/pipeline.ts";
+import { finishRun } from "../sync/runs.ts";
+import { retryDelaySeconds } from "./backoff.ts";
+import { SyncMessage } from "./messages.ts";
+
+/**
+ * Consumer of the sync queues: one page per message, acknowledged or retried on its own.
+ *
+ * - done or nothing to do -> ack
+ * - a failure that will not fix itself (a 4xx upstream, unreadable credentials, an invalid
+ *   stored mapping) -> the run fails with the reason, ack: no retries burnt
+ * - anything else (network, 5xx, 429, timeouts, a D1 hiccup) -> retry with capped exponential
+ *   backoff and jitter, at least as long as the upstream's Retry-After; after the queue's last
+ *   retry the runtime moves the message to the dead-letter queue
+ */
+export async function consumeSyncJobs(batch: MessageBatch<unknown>, env: Env, log: Logger): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = SyncMessage.safeParse(message.body);
+    if (!parsed.success) {
+      // A body that does not parse will never parse: retrying it would only fill the DLQ.
+      log.error("dropping malformed sync message", {
+        messageId: message.id,
+        issues: parsed.error.issues.map((i) => i.message),
+      });
+      message.ack();
+      continue;
+    }
+    const job = parsed.data;
+    const jobLog = log.child({ runId: job.runId, stream: job.stream, page: job.page, attempt: message.attempts });
+    try {
+      await processPage(env, job, jobLog);
+      message.ack();
+    } catch (error) {
+      const failure = classify(error);
+      const db = getDb(env);
+      if (!failure.retryable) {
+        jobLog.warn("sync page failed permanently", { error: failure.message });
+        await finishRun(db, job.runId, "failed", failure.message);
+        message.ack();
+        continue;
+      }
+      const { retry } = await requireConfig(env);
+      const delaySeconds = retryDelaySeconds(message.attempts, {
+        ...retry,
+        retryAfterSeconds: failure.retryAfterSeconds,
+      });
+      jobLog.warn("sync page failed; will retry", { error: failure.message, delaySeconds });
+      await db
+        .update(syncRuns)
+        .set({
+          attempts: sql`max(${syncRuns.attempts}, ${message.attempts})`,
+          lastError: failure.message.slice(0, 2000),
+          updatedAt: new Date(),
+        })
+        .where(eq(syncRuns.id, job.runId));
+      message.retry({ delaySeconds });
+    }
+  }
+}
+
+function classify(error: unknown): { retryable: boolean; message: string; retryAfterSeconds?: number | undefined } {
+  if (error instanceof UpstreamError) {
+    return { retryable: error.retryable, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
+  }
+  if (error instanceof AppError) {
+    // Unreadable credentials or an invalid stored mapping will not heal by waiting; a
+    // misconfigured gateway or a passing outage may (an operator fixes the configuration).
+    const permanent = error.code === "CREDENTIALS_UNREADABLE" || error.status < 500;
+    return { retryable: !permanent, message: error.message };
+  }
+  return { retryable: true, message: error instanceof Error ? error.message : String(error) };
+}

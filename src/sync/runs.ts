@@ -1,0 +1,127 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { getConnector } from "../connectors/index.ts";
+import type { Db } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { type IntegrationRow, type RUN_TRIGGERS, type SyncRunRow, syncRuns } from "../db/schema.ts";
+import { AppError } from "../http/errors.ts";
+import { enqueuePage } from "./enqueue.ts";
+import { planRun, type SyncType } from "./plan.ts";
+
+export const ACTIVE_STATUSES = ["queued", "running"] as const;
+
+export interface StartRunRequest {
+  type: SyncType;
+  trigger: (typeof RUN_TRIGGERS)[number];
+  priority?: number;
+  delaySeconds?: number;
+  force?: boolean;
+  /** Read from here instead of the integration's configured source (e.g. `upload:upl_…`). */
+  source?: string;
+  /** Makes the trigger idempotent: a second start with the same key returns the first run. */
+  triggerKey?: string;
+}
+
+/**
+ * Starts a run and enqueues its first page — or, while a run of the same type is queued or
+ * running, returns that one (`coalesced`). The partial unique index on active runs makes this
+ * safe against concurrent triggers.
+ */
+export async function startRun(
+  env: Env,
+  db: Db,
+  integration: IntegrationRow,
+  request: StartRunRequest,
+): Promise<{ run: SyncRunRow; coalesced: boolean }> {
+  const connector = getConnector(integration.connector);
+  if (!connector) throw new AppError("INTERNAL_ERROR", `Connector '${integration.connector}' is not registered`);
+  const { streams, entities } = planRun(connector, request.type);
+  const now = new Date();
+  const run: SyncRunRow = {
+    id: newId("run"),
+    integrationId: integration.id,
+    merchantId: integration.merchantId,
+    type: request.type,
+    trigger: request.trigger,
+    triggerKey: request.triggerKey ?? null,
+    status: "queued",
+    priority: request.priority ?? 0,
+    force: request.force ?? false,
+    source: request.source ?? null,
+    streams,
+    entities,
+    pagesDone: 0,
+    itemsRead: 0,
+    itemsChanged: 0,
+    itemsPushed: 0,
+    itemsRejected: 0,
+    platformRequests: 0,
+    rejectedSample: [],
+    attempts: 0,
+    lastError: null,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+    updatedAt: now,
+  };
+  const inserted = await db.insert(syncRuns).values(run).onConflictDoNothing();
+  if (inserted.meta.changes !== 1) {
+    const existing = await findExistingRun(db, integration.id, request);
+    if (existing) return { run: existing, coalesced: true };
+    // The active run finished between our insert and our look-up: try once more.
+    const again = await db.insert(syncRuns).values(run).onConflictDoNothing();
+    if (again.meta.changes !== 1)
+      throw new AppError("CONFLICT", "A run of this type was started at the same moment; try again");
+  }
+  try {
+    await enqueuePage(env, run, { stream: 0, page: 0, cursor: null }, request.delaySeconds ?? 0);
+  } catch (error) {
+    await finishRun(
+      db,
+      run.id,
+      "failed",
+      `Could not enqueue the run: ${error instanceof Error ? error.message : error}`,
+    );
+    throw new AppError("SERVICE_UNAVAILABLE", "The sync queue is unavailable; try again shortly", { cause: error });
+  }
+  return { run, coalesced: false };
+}
+
+async function findExistingRun(db: Db, integrationId: string, request: StartRunRequest) {
+  if (request.triggerKey) {
+    const byKey = await db
+      .select()
+      .from(syncRuns)
+      .where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.triggerKey, request.triggerKey)))
+      .get();
+    if (byKey) return byKey;
+  }
+  return findActiveRun(db, integrationId, request.type);
+}
+
+export function findActiveRun(db: Db, integrationId: string, type: SyncType) {
+  return db
+    .select()
+    .from(syncRuns)
+    .where(
+      and(
+        eq(syncRuns.integrationId, integrationId),
+        eq(syncRuns.type, type),
+        inArray(syncRuns.status, [...ACTIVE_STATUSES]),
+      ),
+    )
+    .get();
+}
+
+export function findRun(db: Db, id: string) {
+  return db.select().from(syncRuns).where(eq(syncRuns.id, id)).get();
+}
+
+/** Ends a run that is still active; a run already finished keeps its outcome. */
+export async function finishRun(db: Db, runId: string, status: "failed" | "dead", error: string): Promise<boolean> {
+  const now = new Date();
+  const result = await db
+    .update(syncRuns)
+    .set({ status, lastError: error.slice(0, 2000), finishedAt: now, updatedAt: now })
+    .where(and(eq(syncRuns.id, runId), inArray(syncRuns.status, [...ACTIVE_STATUSES])));
+  return result.meta.changes === 1;
+}
