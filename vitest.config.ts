@@ -37,15 +37,17 @@ buildSync({
 function fastQueueConsumers() {
   const { queues } = unstable_readConfig({ config: path.join(import.meta.dirname, "wrangler.toml") });
   return Object.fromEntries(
-    (queues.consumers ?? []).map((c) => [
-      c.queue,
-      {
-        maxBatchSize: c.max_batch_size,
-        maxBatchTimeout: 0.01,
-        maxRetries: c.max_retries,
-        ...(c.dead_letter_queue ? { deadLetterQueue: c.dead_letter_queue } : {}),
-      },
-    ]),
+    (queues.consumers ?? []).map(
+      (c: { queue: string; max_batch_size?: number; max_retries?: number; dead_letter_queue?: string }) => [
+        c.queue,
+        {
+          maxBatchSize: c.max_batch_size,
+          maxBatchTimeout: 0.01,
+          maxRetries: c.max_retries,
+          ...(c.dead_letter_queue ? { deadLetterQueue: c.dead_letter_queue } : {}),
+        },
+      ],
+    ),
   );
 }
 

@@ -22,8 +22,9 @@ async function queuedRun(merchantId: string) {
     body: { merchantId, name: "q", type: "webhook", connector: "csv", credentials: { url } },
   });
   const integration = await findIntegration(getDb(env), res.body.data.id);
+  if (!integration) throw new Error("integration not created");
   // A long delay keeps the real queue from delivering this run while the test drives it by hand.
-  const { run } = await startRun(env, getDb(env), integration!, {
+  const { run } = await startRun(env, getDb(env), integration, {
     type: "products",
     trigger: "manual",
     delaySeconds: 3600,
