@@ -1,23 +1,27 @@
 /**
- * `npm run dev`: everything the gateway needs, locally, with no account and no network.
+ * `npm run dev`: the gateway and the local world it talks to, with no account and no network.
  *
- * 1. creates .dev.vars with fresh dev-only secrets if it is missing
+ * 1. creates .dev.vars with fresh dev-only secrets (or adds the ones it lacks)
  * 2. applies the D1 migrations to the local database (.wrangler/state)
- * 3. starts `wrangler dev` (crons testable at /__scheduled) and, once /health answers,
- *    prints an admin token and example requests
+ * 3. starts the simulators (platform, file host) on :8790 and the gateway on :8787, the
+ *    gateway's PLATFORM_API_URL pointing at the platform simulator
+ * 4. once both answer, prints an admin token and requests that show a sync end to end
  *
- * Arguments after `--` go to `wrangler dev`, e.g. `npm run dev -- --var LOG_LEVEL:debug`.
+ * Ctrl-C stops everything. Arguments after `--` go to the gateway's `wrangler dev`,
+ * e.g. `npm run dev -- --var LOG_LEVEL:debug`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { ensureDevVars, root } from "./lib/dev-vars.ts";
 import { mintToken } from "./lib/mint.ts";
 
 const port = Number(process.env.PORT ?? 8787);
+const simsPort = Number(process.env.SIMS_PORT ?? 8790);
 const base = `http://127.0.0.1:${port}`;
+const sims = `http://127.0.0.1:${simsPort}`;
 const wrangler = `${root}node_modules/.bin/wrangler`;
 
-const { vars, created } = ensureDevVars();
-if (created) console.log("Created .dev.vars with fresh dev-only JWT_SECRET and ENCRYPTION_KEY.");
+const { vars, added } = ensureDevVars();
+if (added.length > 0) console.log(`.dev.vars: generated dev-only ${added.join(", ")}.`);
 
 const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], {
   cwd: root,
@@ -29,16 +33,37 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
+const quiet = ["--show-interactive-dev-session=false", "--log-level", "warn"];
 const children: ChildProcess[] = [
+  spawn(
+    wrangler,
+    [
+      "dev",
+      "-c",
+      "simulators/wrangler.toml",
+      "--port",
+      String(simsPort),
+      "--inspector-port",
+      "9230",
+      "--var",
+      `PLATFORM_TOKEN:${vars.PLATFORM_API_TOKEN}`,
+      ...quiet,
+    ],
+    { cwd: root, stdio: "inherit" },
+  ),
   spawn(
     wrangler,
     [
       "dev",
       "--port",
       String(port),
+      "--inspector-port",
+      "9229",
       "--test-scheduled",
       "--var",
       "ALLOW_LOOPBACK_HTTP:true",
+      "--var",
+      `PLATFORM_API_URL:${sims}/platform`,
       "--show-interactive-dev-session=false",
       ...process.argv.slice(2),
     ],
@@ -58,34 +83,42 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 for (const child of children) child.on("exit", (code) => stop(code ?? 0));
 
-await waitForHealth();
-const token = await mintToken(vars.JWT_SECRET ?? "", { role: "admin" });
-console.log(`
-────────────────────────────────────────────────────────────────────────
- Integration gateway running at ${base}   (docs: ${base}/docs)
+await Promise.all([waitFor(`${base}/health`), waitFor(`${sims}/`)]);
+if (!stopping) printWelcome(await mintToken(vars.JWT_SECRET ?? "", { role: "admin" }));
 
- Admin token (12 h; mint others with: npm run -s token -- --role merchant --merchant merchant-123):
+function printWelcome(token: string): void {
+  const csv = `${sims}/files/generated/catalogue.csv?rows=2000`;
+  console.log(`
+────────────────────────────────────────────────────────────────────────────────
+ Gateway      ${base}   (API reference: ${base}/docs)
+ Simulators   ${sims}   (platform: /platform, file host: /files)
+
+ Admin token (12 h; others: npm run -s token -- --role merchant --merchant demo-merchant):
    export TOKEN=${token}
 
- Try:
-   curl -s ${base}/health
-   curl -s -H "Authorization: Bearer $TOKEN" ${base}/api/integrations/system/health
-   curl -s -X POST ${base}/api/integrations -H "Authorization: Bearer $TOKEN" \\
-     -H 'Content-Type: application/json' -d '{"merchantId":"merchant-123","name":"Main Store Logo","connector":"logo",
-     "credentials":{"endpoint":"https://erp.example.com/api/v1","username":"u","password":"p","firmNo":1}}'
-   curl -s -H "Authorization: Bearer $TOKEN" ${base}/api/integrations
-   curl -s "${base}/__scheduled?cron=0+3+*+*+*"      # run the daily maintenance cron now
-────────────────────────────────────────────────────────────────────────
-`);
+ Sync a generated 2,000-row CSV catalogue into the platform simulator:
+   ID=$(curl -s -X POST ${base}/api/integrations -H "Authorization: Bearer $TOKEN" \\
+     -H 'Content-Type: application/json' -d '{"merchantId":"demo-merchant","name":"Demo CSV","type":"webhook",
+     "connector":"csv","credentials":{"url":"${csv}"},"settings":{"decimalSeparator":","}}' | jq -r .data.id)
+   RUN=$(curl -s -X POST ${base}/api/integrations/$ID/sync -H "Authorization: Bearer $TOKEN" \\
+     -H 'Content-Type: application/json' -d '{"type":"full"}' | jq -r .data.runId)
+   curl -s ${base}/api/runs/$RUN -H "Authorization: Bearer $TOKEN" | jq .data.status,.data.progress
+   curl -s "${sims}/platform/__sim/merchants/demo-merchant/prices" | jq .count
 
-async function waitForHealth(): Promise<void> {
+ Crons on demand:  curl "${base}/__scheduled?cron=*+*+*+*+*"   (polling)
+                   curl "${base}/__scheduled?cron=0+3+*+*+*"   (maintenance)
+────────────────────────────────────────────────────────────────────────────────
+`);
+}
+
+async function waitFor(url: string): Promise<void> {
   for (let i = 0; i < 240 && !stopping; i++) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return;
+      if ((await fetch(url)).ok) return;
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  if (!stopping) console.error(`The gateway did not answer ${base}/health within 2 minutes.`);
+  if (!stopping) console.error(`${url} did not answer within 2 minutes.`);
 }
