@@ -1,8 +1,8 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
-import { unstable_readConfig } from "wrangler";
+import { buildSimulators } from "./scripts/lib/build-simulators.ts";
+import { fastQueueConsumers } from "./scripts/lib/queue-consumers.ts";
 
 // Fixed, test-only secrets. Bindings win over .dev.vars (so local runs match CI); process.env
 // only quiets wrangler's "missing required secrets" warning on a fresh clone.
@@ -17,39 +17,7 @@ Object.assign(process.env, TEST_SECRETS);
 export const SIMS_ORIGIN = "https://sims.test";
 
 // The simulators run as an auxiliary Worker, which must be plain JavaScript: bundle them first.
-const simsScript = path.join(import.meta.dirname, "node_modules/.cache/igw/simulators.mjs");
-buildSync({
-  entryPoints: [path.join(import.meta.dirname, "simulators/index.ts")],
-  outfile: simsScript,
-  bundle: true,
-  format: "esm",
-  platform: "browser",
-  target: "es2022",
-  conditions: ["workerd", "worker", "browser"],
-  logLevel: "warning",
-});
-
-/**
- * The queue consumers of wrangler.toml (batch size, retries, dead-letter queue) as they are,
- * except that they deliver without the production batching wait. Overriding one field in
- * Miniflare replaces the whole consumer, hence the full copy.
- */
-function fastQueueConsumers() {
-  const { queues } = unstable_readConfig({ config: path.join(import.meta.dirname, "wrangler.toml") });
-  return Object.fromEntries(
-    (queues.consumers ?? []).map(
-      (c: { queue: string; max_batch_size?: number; max_retries?: number; dead_letter_queue?: string }) => [
-        c.queue,
-        {
-          maxBatchSize: c.max_batch_size,
-          maxBatchTimeout: 0.01,
-          maxRetries: c.max_retries,
-          ...(c.dead_letter_queue ? { deadLetterQueue: c.dead_letter_queue } : {}),
-        },
-      ],
-    ),
-  );
-}
+const simsScript = buildSimulators();
 
 // Every test runs inside workerd with the bindings of wrangler.toml (D1, Queues, Durable
 // Objects), storage isolated per test file. Every outbound fetch of the gateway goes to the

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { canonicalJson, sha256Hex } from "../crypto/hash.ts";
+import { canonicalJson, contentHash } from "../crypto/hash.ts";
 import type { Db } from "../db/client.ts";
 import { recordHashes } from "../db/schema.ts";
 import type { MappedRecord } from "../mapping/engine.ts";
@@ -17,10 +17,10 @@ export interface Candidate {
  * Hashes each record's canonical JSON. When a key appears twice in one page the last one wins
  * (a later row of an export describes the item's latest state).
  */
-export async function toCandidates(records: readonly MappedRecord[]): Promise<Candidate[]> {
+export function toCandidates(records: readonly MappedRecord[]): Candidate[] {
   const byKey = new Map<string, Candidate>();
   for (const r of records) {
-    const hash = (await sha256Hex(canonicalJson(r.record))).slice(0, 32);
+    const hash = contentHash(canonicalJson(r.record));
     byKey.set(`${r.entity}\u0000${r.key}`, { entity: r.entity, key: r.key, record: r.record, hash });
   }
   return [...byKey.values()];

@@ -60,7 +60,7 @@ export async function processPage(env: Env, message: SyncPageMessage, log: Logge
     firstRow: page.firstRow ?? message.page * pageSizeOf(integration) + 1,
     ...decimalOption(integration),
   });
-  const candidates = await toCandidates(records);
+  const candidates = toCandidates(records);
   const changed = await changedSince(db, integration.id, candidates, run.force);
 
   let pushed: PushResult;

@@ -18,13 +18,14 @@ export class PageCollector {
   readonly rows: CsvPage["rows"] = [];
   readonly malformed: CsvPage["malformed"] = [];
   private taken = 0;
+  private readonly decoder: FieldDecoder;
+  private readonly format: CsvFormat;
+  private readonly limit: number;
 
-  constructor(
-    private readonly decoder: FieldDecoder,
-    private readonly format: CsvFormat,
-    cursor: CsvCursor | null,
-    private readonly limit: number,
-  ) {
+  constructor(decoder: FieldDecoder, format: CsvFormat, cursor: CsvCursor | null, limit: number) {
+    this.decoder = decoder;
+    this.format = format;
+    this.limit = limit;
     this.header = cursor?.header ?? null;
     this.rowsRead = cursor?.rowsRead ?? 0;
     this.offset = cursor?.offset ?? 0;

@@ -1,0 +1,157 @@
+/**
+ * Part B of `npm run bench`: whole syncs through the real runtime — the built gateway bundle
+ * and the simulators in workerd (Miniflare), with local D1, Queues and Durable Objects, every
+ * outbound fetch going to the simulators. Wall-clock figures therefore include the local
+ * D1/queue emulation and the simulators on the same two cores; they show the shape (pages,
+ * requests, what an unchanged re-sync costs), not production latency.
+ */
+import { readFileSync } from "node:fs";
+import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { fastQueueConsumers } from "../scripts/lib/queue-consumers.ts";
+import { signJwt } from "../src/auth/jwt.ts";
+import { catalogueBytes } from "./pipeline.ts";
+
+export interface SyncFigures {
+  scenario: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  recordsPushed: number;
+  pages: number;
+  platformRequests: number;
+  platformRequestsPer1000Records: number;
+}
+
+const SECRETS = {
+  JWT_SECRET: "bench-only-jwt-secret-that-is-long-enough-0123456789",
+  ENCRYPTION_KEY: "YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMi1ieXQ=",
+  PLATFORM_API_TOKEN: "bench-platform-token",
+};
+
+/** Starts the gateway (from `gatewayScript`, the wrangler bundle) and the simulators. */
+export async function startWorld(gatewayScript: string, simsScript: string) {
+  // The bindings of wrangler.toml; the bundle is already built, so no module rules are needed.
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  const { modulesRules: _rules, ...gatewayOptions } = workerOptions;
+  // Miniflare 5 takes its own option shape; the familiar (v4) one is converted.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers: [
+        {
+          ...gatewayOptions,
+          name: "gateway",
+          modules: true,
+          scriptPath: gatewayScript,
+          bindings: {
+            ...gatewayOptions.bindings,
+            ...SECRETS,
+            PLATFORM_API_URL: "https://sims.bench/platform",
+            LOG_LEVEL: "error",
+          },
+          queueConsumers: fastQueueConsumers(),
+          outboundService: "sims",
+        },
+        {
+          name: "sims",
+          modules: true,
+          scriptPath: simsScript,
+          compatibilityDate: "2026-11-01",
+          compatibilityFlags: ["nodejs_compat"],
+          bindings: { PLATFORM_TOKEN: SECRETS.PLATFORM_API_TOKEN },
+        },
+      ],
+    }),
+  );
+  const db = await mf.getD1Database("DB", "gateway");
+  for (const file of ["0000_init.sql", "0001_integration_version.sql", "0002_sync_engine.sql"]) {
+    for (const statement of readFileSync(`migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
+      if (statement.trim()) await db.prepare(statement).run();
+    }
+  }
+  const now = Math.floor(Date.now() / 1000);
+  const token = await signJwt({ sub: "bench", role: "admin", exp: now + 3600 }, SECRETS.JWT_SECRET);
+
+  const call = async (method: string, path: string, body?: unknown, contentType = "application/json") => {
+    const res = await mf.dispatchFetch(`http://gateway.bench${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": contentType } : {}) },
+      body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
+    });
+    const json = (await res.json()) as { success: boolean; data: any };
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json.data;
+  };
+  return { mf, call };
+}
+
+type World = Awaited<ReturnType<typeof startWorld>>;
+
+async function waitForRun(world: World, runId: string) {
+  for (;;) {
+    const run = await world.call("GET", `/api/runs/${runId}`);
+    if (!["queued", "running"].includes(run.status)) return run;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function timedSync(
+  world: World,
+  scenario: string,
+  rows: number,
+  start: () => Promise<string>,
+): Promise<SyncFigures> {
+  const began = performance.now();
+  const run = await waitForRun(world, await start());
+  const seconds = (performance.now() - began) / 1000;
+  if (run.status !== "succeeded") throw new Error(`${scenario}: run ended ${run.status}: ${run.lastError}`);
+  const p = run.progress;
+  return {
+    scenario,
+    rows,
+    seconds: Math.round(seconds * 10) / 10,
+    rowsPerSecond: Math.round(rows / seconds),
+    recordsPushed: p.itemsPushed,
+    pages: p.pagesDone,
+    platformRequests: p.platformRequests,
+    platformRequestsPer1000Records: p.itemsPushed
+      ? Math.round((p.platformRequests / p.itemsPushed) * 1000 * 100) / 100
+      : 0,
+  };
+}
+
+/** The three scenarios: an uploaded file, a catalogue at a URL, and the same catalogue again. */
+export async function measureSyncs(world: World, rows: number): Promise<SyncFigures[]> {
+  const create = (name: string, url?: string) =>
+    world.call("POST", "/api/integrations", {
+      merchantId: `bench-${name}`,
+      name,
+      type: "webhook",
+      connector: "csv",
+      credentials: url ? { url } : {},
+      settings: { decimalSeparator: "," },
+    });
+  const upload = await create("upload");
+  const catalogue = await create("catalogue", `https://sims.bench/files/generated/catalogue.csv?rows=${rows}&seed=1`);
+  const file = catalogueBytes(rows);
+  return [
+    await timedSync(
+      world,
+      `${rows.toLocaleString("en")}-row CSV, uploaded`,
+      rows,
+      async () => (await world.call("POST", `/api/integrations/${upload.id}/upload?type=full`, file, "text/csv")).runId,
+    ),
+    await timedSync(
+      world,
+      `${rows.toLocaleString("en")}-item catalogue at a URL, first sync`,
+      rows,
+      async () => (await world.call("POST", `/api/integrations/${catalogue.id}/sync`, { type: "full" })).runId,
+    ),
+    await timedSync(
+      world,
+      "the same catalogue again, unchanged",
+      rows,
+      async () => (await world.call("POST", `/api/integrations/${catalogue.id}/sync`, { type: "full" })).runId,
+    ),
+  ];
+}

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: measures the sync engine and writes docs/performance.md.
+ *
+ *   part A  CPU time and memory of the gateway's own per-page work, in this process
+ *   part B  whole syncs of a 100,000-row CSV (uploaded), a 100,000-item catalogue (at a URL)
+ *           and the same catalogue unchanged, through workerd with D1, Queues and simulators
+ *
+ * Options: --rows N (default 100000).
+ */
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { buildSimulators } from "../scripts/lib/build-simulators.ts";
+import { root } from "../scripts/lib/dev-vars.ts";
+import { measureSyncs, type SyncFigures, startWorld } from "./end-to-end.ts";
+import { measurePipeline, type PipelineFigures } from "./pipeline.ts";
+
+const { values } = parseArgs({ options: { rows: { type: "string", default: "100000" } } });
+const rows = Number(values.rows);
+
+console.log(`part A: per-page CPU and memory over ${rows} rows…`);
+const pipeline = [await measurePipeline(rows, 500), await measurePipeline(rows, 2000)];
+console.table(pipeline);
+
+console.log("part B: building the gateway bundle (wrangler deploy --dry-run) and the simulators…");
+const build = spawnSync(`${root}node_modules/.bin/wrangler`, ["deploy", "--dry-run", "--outdir", ".bench/gateway"], {
+  cwd: root,
+  encoding: "utf8",
+});
+if (build.status !== 0) throw new Error(`wrangler build failed:\n${build.stdout}\n${build.stderr}`);
+const bundleKiB = /Total Upload: ([\d.]+ KiB \/ gzip: [\d.]+ KiB)/.exec(build.stdout)?.[1] ?? "?";
+const world = await startWorld(`${root}.bench/gateway/index.js`, buildSimulators());
+let syncs: SyncFigures[];
+try {
+  console.log(`part B: syncing ${rows} rows three ways…`);
+  syncs = await measureSyncs(world, rows);
+} finally {
+  await world.mf.dispose();
+}
+console.table(syncs);
+
+writeFileSync(`${root}docs/performance.md`, report(pipeline, syncs, bundleKiB));
+console.log("written: docs/performance.md");
+
+function report(pipeline: PipelineFigures[], syncs: SyncFigures[], bundle: string): string {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  const a = pipeline
+    .map(
+      (p) =>
+        `| ${p.pageSize} | ${p.pages} | ${p.cpuMsPer1000Rows} | ${p.cpuMsPer1000Records} | ${p.peakLiveMbPerPage} |`,
+    )
+    .join("\n");
+  const b = syncs
+    .map(
+      (s) =>
+        `| ${s.scenario} | ${s.seconds} | ${s.rowsPerSecond.toLocaleString("en")} | ${s.recordsPushed.toLocaleString("en")} | ${s.pages} | ${s.platformRequests} | ${s.platformRequestsPer1000Records} |`,
+    )
+    .join("\n");
+  return `# Performance
+
+Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${machine}). Rerun it after a
+change to the sync path and commit the new figures with the change.
+
+The data is the simulators' generated catalogue: ${rows.toLocaleString("en")} rows of six columns
+(sku, Turkish product names with quoted delimiters, decimal-comma prices, stock, EAN-13 barcode,
+currency), about ${Math.round((rows * 78) / 1e6)} MB of UTF-8 CSV. Every row becomes three platform
+records (product, inventory, price) through the CSV connector's default mapping.
+
+## A. Per-page CPU time and memory (the gateway's own code)
+
+Measured in one Node process (the V8 engine that workerd runs), on the work a queue
+invocation does for one page apart from waiting on I/O: read and parse the CSV page, map
+and validate each row for the three entities, fingerprint every record for the delta, and
+build the platform batches (canonical JSON and idempotency keys). Waiting on D1, the ERP or
+the platform is not CPU time on Workers, so this is what counts against the CPU limit.
+Memory is the heap growth while one page is processed and all of its data is held at once
+(no collection in between, so an upper bound), against the 128 MB a Worker has.
+
+| page size (rows) | pages | CPU ms / 1,000 rows | CPU ms / 1,000 records | heap per page (MB, upper bound) |
+| --- | --- | --- | --- | --- |
+${a}
+
+## B. Whole syncs through the runtime
+
+The bundle \`wrangler deploy --dry-run\` builds (${bundle}) runs in workerd through Miniflare with
+local D1, Queues and Durable Objects; the platform and file host are the simulators, in the same
+workerd. Queue consumers are those of wrangler.toml (one page per message, 8 retries) without
+the 1-second batching wait; page size is the default 500; platform batches hold 100 records.
+Seconds run from the request that starts the sync (for the upload, from the start of the
+8 MB upload, which is included) to the run's end. Everything shares the machine's cores, and
+local D1 and queues are emulations, so the seconds show relative costs, not production latency.
+
+| scenario | seconds | rows / s | records pushed | pages | platform requests | requests / 1,000 records |
+| --- | --- | --- | --- | --- | --- | --- |
+${b}
+
+An unchanged catalogue is read and compared in full but pushes nothing: the delta keeps a
+fingerprint per (integration, entity, sku) of what the platform last accepted.
+
+## What bounds one invocation
+
+One queue message is one page, whatever the catalogue size. Per page of 500 rows: one
+fetch of the file (a Range request, or a D1 read of one or two 512 KiB upload chunks), one D1
+query per entity to read fingerprints and one statement per entity to write them (keys travel
+as one JSON parameter, under D1's 100-parameter limit), up to 5 platform requests per entity,
+a run update and a page marker in one batch, and one queue send: about 25 subrequests, CPU
+time as in table A, memory far below 128 MB. An uploaded file is read back in 512 KiB chunks, so
+a page of an upload reads a whole chunk for its ~40 KB of rows; that is why the upload scenario
+is slower than the URL one.
+`;
+}

@@ -1,0 +1,29 @@
+import { fileURLToPath } from "node:url";
+import { unstable_readConfig } from "wrangler";
+
+interface ConsumerConfig {
+  queue: string;
+  max_batch_size?: number;
+  max_retries?: number;
+  dead_letter_queue?: string;
+}
+
+/**
+ * The queue consumers of wrangler.toml (batch size, retries, dead-letter queue) in Miniflare's
+ * shape, delivering without the production batching wait, for the tests and the benchmark.
+ * Overriding one field in Miniflare replaces the whole consumer, hence the full copy.
+ */
+export function fastQueueConsumers() {
+  const { queues } = unstable_readConfig({ config: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) });
+  return Object.fromEntries(
+    (queues.consumers ?? []).map((c: ConsumerConfig) => [
+      c.queue,
+      {
+        maxBatchSize: c.max_batch_size,
+        maxBatchTimeout: 0.01,
+        maxRetries: c.max_retries,
+        ...(c.dead_letter_queue ? { deadLetterQueue: c.dead_letter_queue } : {}),
+      },
+    ]),
+  );
+}
