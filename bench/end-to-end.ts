@@ -44,7 +44,7 @@ export async function startWorld(gatewayScript: string, simsScript: string) {
           modules: true,
           scriptPath: gatewayScript,
           bindings: {
-            ...gatewayOptions.bindings,
+            ...(gatewayOptions.bindings as Record<string, unknown>),
             ...SECRETS,
             PLATFORM_API_URL: "https://sims.bench/platform",
             LOG_LEVEL: "error",

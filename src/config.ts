@@ -81,7 +81,10 @@ async function parse(env: Env): Promise<ConfigResult> {
   }
   const e = parsed.data;
   const previous = e.ENCRYPTION_KEY_PREVIOUS ? decodeKeyMaterial(e.ENCRYPTION_KEY_PREVIOUS) : null;
-  const keyring = await importKeyring(decodeKeyMaterial(e.ENCRYPTION_KEY) as Uint8Array, previous ?? undefined);
+  const keyring = await importKeyring(
+    decodeKeyMaterial(e.ENCRYPTION_KEY) as Uint8Array<ArrayBuffer>,
+    previous ?? undefined,
+  );
   const jwtKey = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(e.JWT_SECRET),

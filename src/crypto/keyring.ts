@@ -18,10 +18,10 @@ export interface Keyring {
  * 64 hex digits (`openssl rand -base64 32`). Returns null for anything else, including the
  * seed's "32-char" passphrases, which carry far fewer than 256 bits of entropy.
  */
-export function decodeKeyMaterial(text: string): Uint8Array | null {
+export function decodeKeyMaterial(text: string): Uint8Array<ArrayBuffer> | null {
   const trimmed = text.trim();
   if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return fromHex(trimmed);
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = fromBase64(trimmed);
   } catch {
@@ -33,13 +33,16 @@ export function decodeKeyMaterial(text: string): Uint8Array | null {
   return bytes.length === 32 && canonical ? bytes : null;
 }
 
-export async function importDataKey(material: Uint8Array): Promise<DataKey> {
+export async function importDataKey(material: Uint8Array<ArrayBuffer>): Promise<DataKey> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", material));
   const key = await crypto.subtle.importKey("raw", material, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
   return { id: toHex(digest.slice(0, 8)), key };
 }
 
-export async function importKeyring(current: Uint8Array, previous?: Uint8Array): Promise<Keyring> {
+export async function importKeyring(
+  current: Uint8Array<ArrayBuffer>,
+  previous?: Uint8Array<ArrayBuffer>,
+): Promise<Keyring> {
   return {
     current: await importDataKey(current),
     previous: previous ? await importDataKey(previous) : undefined,

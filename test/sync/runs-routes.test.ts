@@ -431,7 +431,12 @@ describe("GET /api/runs/{runId}", () => {
 
   it("answers 400 naming runId for a malformed id, and 404 for an unknown one", async () => {
     const token = await admin();
-    for (const bad of ["nope", "int_01JD3W8Z5Q6Y7X8V9T0S1R2P3N", "run_01JD3W8Z5Q6Y7X8V9T0S1R2P3", "run_01jd3w8z5q6y7x8v9t0s1r2p3n"]) {
+    for (const bad of [
+      "nope",
+      "int_01JD3W8Z5Q6Y7X8V9T0S1R2P3N",
+      "run_01JD3W8Z5Q6Y7X8V9T0S1R2P3",
+      "run_01jd3w8z5q6y7x8v9t0s1r2p3n",
+    ]) {
       const res = await api("GET", `/api/runs/${bad}`, { token });
       expect(res.status, bad).toBe(400);
       expect(res.body.code).toBe("VALIDATION_ERROR");

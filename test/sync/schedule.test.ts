@@ -259,7 +259,10 @@ describe("the polling cron", () => {
     // What the user sees: the run failed with the reason, and a new run of that type can start.
     const shown = await api("GET", `/api/runs/${runIds.products}`, { token: await admin() });
     expect(shown.body.data).toMatchObject({ status: "failed", lastError: expect.stringMatching(/stalled/) });
-    const again = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body: { type: "products" } });
+    const again = await api("POST", `/api/integrations/${id}/sync`, {
+      token: await admin(),
+      body: { type: "products" },
+    });
     expect(again.status).toBe(202);
     expect(again.body.data.coalesced).toBe(false);
     await waitForRun(again.body.data.runId);

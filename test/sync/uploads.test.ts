@@ -6,9 +6,7 @@ import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
-const CSV = ["sku,name,price,stock", "U-1,Çaydanlık,12.50,10", "U-2,Şemsiye,7.25,3", "U-3,Işıldak,499.90,0"].join(
-  "\n",
-);
+const CSV = ["sku,name,price,stock", "U-1,Çaydanlık,12.50,10", "U-2,Şemsiye,7.25,3", "U-3,Işıldak,499.90,0"].join("\n");
 const MINUTE = 60_000;
 const encoder = new TextEncoder();
 
