@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { api } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
-import { platformRecords, putFile, waitForRun } from "../helpers/sims.ts";
+import { platformRecords, putFile, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "S-1,One,1.50,1", "S-2,Two,2.50,2"].join("\n");
@@ -266,6 +266,26 @@ describe("the polling cron", () => {
     expect(again.status).toBe(202);
     expect(again.body.data.coalesced).toBe(false);
     await waitForRun(again.body.data.runId);
+  });
+
+  it("does not fail as stalled a run that is waiting out the platform's Retry-After", async () => {
+    const merchantId = newMerchant("m-retry-after");
+    const id = await integration(merchantId, { type: "webhook" });
+    // The platform asks for two hours; the consumer honours that (queues allow up to 12 hours).
+    await setPlatformFaults(merchantId, { rateLimitNext: 1, retryAfterSeconds: 2 * 3600 });
+    const runId = await trigger(id, { type: "inventory" });
+    const deadline = Date.now() + 10_000;
+    let run = (await api("GET", `/api/runs/${runId}`, { token: await admin() })).body.data;
+    while (!run.lastError && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      run = (await api("GET", `/api/runs/${runId}`, { token: await admin() })).body.data;
+    }
+    expect(run).toMatchObject({ status: "running", attempts: 1, lastError: expect.stringMatching(/429/) });
+
+    // An hour and a bit later the retry is still scheduled: the run has not lost its worker.
+    await cron(Date.now() + HOUR + MINUTE);
+    const after = (await api("GET", `/api/runs/${runId}`, { token: await admin() })).body.data;
+    expect(after.status, after.lastError).toBe("running");
   });
 
   it("keeps an earlier error of a stalled run and adds the stall to it", async () => {
