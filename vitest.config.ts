@@ -2,7 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { buildSimulators } from "./scripts/lib/build-simulators.ts";
-import { fastQueueConsumers } from "./scripts/lib/queue-consumers.ts";
+import { declaredCrons, fastQueueConsumers } from "./scripts/lib/wrangler-config.ts";
 
 // Fixed, test-only secrets. Bindings win over .dev.vars (so local runs match CI); process.env
 // only quiets wrangler's "missing required secrets" warning on a fresh clone.
@@ -32,6 +32,7 @@ export default defineConfig(async () => {
           bindings: {
             ...TEST_SECRETS,
             TEST_MIGRATIONS: migrations,
+            TEST_CRONS: declaredCrons(),
             LOG_LEVEL: "error",
             PLATFORM_API_URL: `${SIMS_ORIGIN}/platform`,
             // Retries come back at once in tests; the backoff itself has unit tests.

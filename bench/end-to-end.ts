@@ -5,10 +5,10 @@
  * D1/queue emulation and the simulators on the same two cores; they show the shape (pages,
  * requests, what an unchanged re-sync costs), not production latency.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
-import { fastQueueConsumers } from "../scripts/lib/queue-consumers.ts";
+import { fastQueueConsumers } from "../scripts/lib/wrangler-config.ts";
 import { signJwt } from "../src/auth/jwt.ts";
 import { catalogueBytes } from "./pipeline.ts";
 
@@ -64,7 +64,9 @@ export async function startWorld(gatewayScript: string, simsScript: string) {
     }),
   );
   const db = await mf.getD1Database("DB", "gateway");
-  for (const file of ["0000_init.sql", "0001_integration_version.sql", "0002_sync_engine.sql"]) {
+  for (const file of readdirSync("migrations")
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     for (const statement of readFileSync(`migrations/${file}`, "utf8").split("--> statement-breakpoint")) {
       if (statement.trim()) await db.prepare(statement).run();
     }

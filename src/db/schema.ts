@@ -118,6 +118,8 @@ export const syncRuns = sqliteTable(
     rejectedSample: text("rejected_sample", { mode: "json" }).$type<RejectedRecord[]>().notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    /** When a failed page is due again (a retry may wait up to 12 hours for a Retry-After). */
+    retryAt: integer("retry_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),

@@ -62,7 +62,8 @@ export class AppError extends Error {
 
   /** The 404 for a missing resource, and also for another merchant's: the two must read the same. */
   static notFound(resource: string, id: string): AppError {
-    return new AppError("NOT_FOUND", `${resource[0]?.toUpperCase()}${resource.slice(1)} ${id} not found`);
+    const label = resource.replace(/_/g, " ");
+    return new AppError("NOT_FOUND", `${label[0]?.toUpperCase()}${label.slice(1)} ${id} not found`);
   }
 
   /** A 400 for one or more bad fields; the message names them so a human can fix the request. */

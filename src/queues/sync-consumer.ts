@@ -57,6 +57,7 @@ export async function consumeSyncJobs(batch: MessageBatch<unknown>, env: Env, lo
         .set({
           attempts: sql`max(${syncRuns.attempts}, ${message.attempts})`,
           lastError: failure.message.slice(0, 2000),
+          retryAt: new Date(Date.now() + delaySeconds * 1000),
           updatedAt: new Date(),
         })
         .where(eq(syncRuns.id, job.runId));

@@ -65,7 +65,7 @@ deadLetterRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const db = getDb(c.env);
-    const letter = await visible(c, "dead letter", id, findDeadLetter(db, id));
+    const letter = await visible(c, "dead_letter", id, findDeadLetter(db, id));
     return ok(c, toDeadLetterView(await replayDeadLetter(c.env, db, depsOf(c).actor, letter)));
   },
 );
@@ -84,7 +84,7 @@ deadLetterRoutes.openapi(
   async (c) => {
     const { id } = c.req.valid("param");
     const db = getDb(c.env);
-    const letter = await visible(c, "dead letter", id, findDeadLetter(db, id));
+    const letter = await visible(c, "dead_letter", id, findDeadLetter(db, id));
     await deleteDeadLetter(db, depsOf(c).actor, letter);
     return ok(c, toDeadLetterView(letter));
   },

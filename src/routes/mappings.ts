@@ -1,11 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireWriter } from "../auth/middleware.ts";
 import { ok } from "../http/envelope.ts";
+import { AppError } from "../http/errors.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { PreviewBody, PreviewResult, previewMapping } from "../mapping/preview.ts";
 import { MappingDocument } from "../mapping/schema.ts";
 import { effectiveMapping, saveMapping } from "../mapping/store.ts";
-import { assertValidMapping } from "../mapping/validate.ts";
+import { assertValidMapping, validateMapping } from "../mapping/validate.ts";
 import { bearerSecurity, dataResponse, errorResponses } from "../openapi/schemas.ts";
 import { visibleIntegration } from "./access.ts";
 import { createRouter, depsOf } from "./router.ts";
@@ -103,7 +104,9 @@ mappingRoutes.openapi(
   async (c) => {
     const integration = await visibleIntegration(c, c.req.valid("param").id);
     const body = c.req.valid("json");
-    if (body.mapping) assertValidMapping(body.mapping);
+    // Name the bad rule by its place in this request body: `mapping.mappings.3.transformation`.
+    const issues = body.mapping ? validateMapping(body.mapping) : [];
+    if (issues.length > 0) throw AppError.validation(issues.map((i) => ({ ...i, field: `mapping.${i.field}` })));
     return ok(c, await previewMapping(c.env, c.get("config"), integration, body));
   },
 );

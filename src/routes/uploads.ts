@@ -79,7 +79,13 @@ uploadRoutes.openapi(
       throw new AppError("CONFLICT", `A ${type} run of this integration is active; upload again when it has finished`);
     }
     const uploadId = newId("upl");
+    const source = `upload:${uploadId}`;
     const stored = await storeUploadChunks(c.env.DB, uploadId, body, maxUploadBytes);
+    // The runtime hands an empty body over as an empty stream, not as null.
+    if (stored.bytes === 0) {
+      await cleanUpSource(c.env, { source });
+      throw AppError.validation([{ field: "body", message: "is empty; send the CSV file as the request body" }]);
+    }
     await db.insert(uploads).values({
       id: uploadId,
       integrationId: integration.id,
@@ -87,14 +93,16 @@ uploadRoutes.openapi(
       ...stored,
       createdAt: new Date(),
     });
-    const { run, coalesced } = await startRun(c.env, db, integration, {
-      type,
-      trigger: "upload",
-      force,
-      source: `upload:${uploadId}`,
-    });
+    let started: Awaited<ReturnType<typeof startRun>>;
+    try {
+      started = await startRun(c.env, db, integration, { type, trigger: "upload", force, source });
+    } catch (error) {
+      await cleanUpSource(c.env, { source }); // no run will ever read it
+      throw error;
+    }
+    const { run, coalesced } = started;
     if (coalesced) {
-      await cleanUpSource(c.env, { source: `upload:${uploadId}` });
+      await cleanUpSource(c.env, { source });
       throw new AppError(
         "CONFLICT",
         `A ${type} run of this integration started meanwhile; upload again when it has finished`,

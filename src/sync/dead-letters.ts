@@ -106,7 +106,19 @@ export async function replayDeadLetter(
     }
     throw error;
   }
-  await enqueuePage(env, run, job.data);
+  try {
+    await enqueuePage(env, run, job.data);
+  } catch (error) {
+    // Put things back as they were, so the letter can be replayed again later.
+    await db.batch([
+      db.update(deadLetters).set({ status: "pending", replayedAt: null }).where(eq(deadLetters.id, letter.id)),
+      db
+        .update(syncRuns)
+        .set({ status: "dead", finishedAt: now, updatedAt: new Date() })
+        .where(and(eq(syncRuns.id, run.id), eq(syncRuns.status, "running"))),
+    ]);
+    throw new AppError("SERVICE_UNAVAILABLE", "The sync queue is unavailable; replay again shortly", { cause: error });
+  }
   return { ...letter, status: "replayed", replayedAt: now };
 }
 

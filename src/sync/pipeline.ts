@@ -209,6 +209,7 @@ async function recordPage(
         itemsRejected: rejectedTotal,
         platformRequests: sql`${syncRuns.platformRequests} + ${page.requests}`,
         rejectedSample: sample,
+        retryAt: null,
         updatedAt: now,
         ...(!page.last
           ? {}

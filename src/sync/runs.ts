@@ -58,6 +58,7 @@ export async function startRun(
     rejectedSample: [],
     attempts: 0,
     lastError: null,
+    retryAt: null,
     createdAt: now,
     startedAt: null,
     finishedAt: null,

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { integrations, syncRuns } from "../db/schema.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -6,7 +6,7 @@ import { startRun } from "./runs.ts";
 
 /** Integrations examined per cron tick; the rest wait for the next minute. */
 const DUE_PER_TICK = 200;
-/** A running run that has not moved for this long lost its worker: fail it so it stops blocking. */
+/** A running run that has not moved for this long (nor has a retry due within it) lost its worker. */
 const RUNNING_STALL_MS = 60 * 60_000;
 /** Queued runs may wait for a `delay` of up to 12 hours before their first page. */
 const QUEUED_STALL_MS = 13 * 60 * 60_000;
@@ -74,7 +74,14 @@ export async function failStalledRuns(db: Db, now: number): Promise<number> {
         finishedAt: new Date(now),
         updatedAt: new Date(now),
       })
-      .where(and(eq(syncRuns.status, status), lt(syncRuns.updatedAt, new Date(now - ms))));
+      .where(
+        and(
+          eq(syncRuns.status, status),
+          lt(syncRuns.updatedAt, new Date(now - ms)),
+          // A page waiting out a long Retry-After is not stalled until its retry is overdue too.
+          or(isNull(syncRuns.retryAt), lt(syncRuns.retryAt, new Date(now - ms))),
+        ),
+      );
   const [running, queued] = await db.batch([stalled("running", RUNNING_STALL_MS), stalled("queued", QUEUED_STALL_MS)]);
   return running.meta.changes + queued.meta.changes;
 }

@@ -38,13 +38,25 @@ describe("scheduled()", () => {
     expect(left.results).toEqual([]);
   });
 
-  it("does nothing, without failing, for a cron that has no job yet", async () => {
+  it("warns, without failing, about a cron that has no job (a wrangler.toml out of step)", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const before = await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>();
     await expect(
-      worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env),
+      worker.scheduled(createScheduledController({ cron: "*/7 * * * *", scheduledTime: Date.now() }), {
+        ...env,
+        LOG_LEVEL: "warn",
+      }),
     ).resolves.toBeUndefined();
     const after = await env.DB.prepare("SELECT count(*) AS n FROM audit_log").first<{ n: number }>();
     expect(after?.n).toBe(before?.n);
+    expect(JSON.parse(String(warn.mock.calls[0]?.[0]))).toMatchObject({ level: "warn", cron: "*/7 * * * *" });
+    warn.mockRestore();
+  });
+
+  it("has a job for every cron that wrangler.toml declares", async () => {
+    const { CRON_JOBS } = await import("../../src/cron/index.ts");
+    expect(Object.keys(CRON_JOBS).sort()).toEqual([...env.TEST_CRONS].sort());
+    expect(env.TEST_CRONS.length).toBeGreaterThan(0);
   });
 
   it("fails the invocation, so the runtime records it, when the configuration is broken", async () => {

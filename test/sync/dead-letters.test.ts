@@ -222,6 +222,26 @@ describe("/api/dead-letters", () => {
     expect((await platformRecords(a, "inventory")).count).toBe(0);
   });
 
+  it("keeps the letter pending and the run dead when the replayed job cannot be queued (503)", async () => {
+    const a = newMerchant("m-dl-queue-down");
+    const { letter, runId } = await deadLetter(a);
+    const res = await api("POST", `/api/dead-letters/${letter.id}/replay`, {
+      token: await merchant(a),
+      env: {
+        SYNC_QUEUE: {
+          send: async () => {
+            throw new Error("queue unavailable");
+          },
+        },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    expect(res.body.code).toBe("SERVICE_UNAVAILABLE");
+    // Nothing was re-queued, so nothing may say it was: the letter can be replayed once the queue is back.
+    expect(await storedLetter(letter.id)).toEqual({ status: "pending", replayed_at: null });
+    expect(await runStatus(runId)).toBe("dead");
+  });
+
   it("deletes a letter (200, audited): it leaves the list, and replaying or deleting it again is a 404", async () => {
     const a = newMerchant("m-dl-delete");
     const { letter, runId } = await deadLetter(a);

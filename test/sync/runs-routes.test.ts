@@ -397,6 +397,7 @@ describe("GET /api/runs/{runId}", () => {
       rejectedSample: [],
       attempts: 0,
       lastError: null,
+      retryAt: null,
     });
     const created = Date.parse(run.createdAt);
     const startedAt = Date.parse(run.startedAt);
@@ -421,6 +422,7 @@ describe("GET /api/runs/{runId}", () => {
         "rejectedSample",
         "attempts",
         "lastError",
+        "retryAt",
         "createdAt",
         "startedAt",
         "finishedAt",

@@ -1,5 +1,7 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { app } from "../../src/app.ts";
 import { UPLOAD_CHUNK_BYTES } from "../../src/connectors/csv/upload-store.ts";
 import { type ApiOptions, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
@@ -283,8 +285,6 @@ describe("POST /api/integrations/{id}/upload", () => {
       body: stream,
       headers: { "Content-Type": "text/csv", Authorization: `Bearer ${await admin()}` },
     });
-    const { app } = await import("../../src/app.ts");
-    const { createExecutionContext, waitOnExecutionContext } = await import("cloudflare:test");
     const ctx = createExecutionContext();
     const res = await app.fetch(request, { ...env, MAX_UPLOAD_BYTES: String(600 * 1024) } as Env, ctx);
     await waitOnExecutionContext(ctx);
@@ -301,6 +301,27 @@ describe("POST /api/integrations/{id}/upload", () => {
     expect(res.body.code).toBe("VALIDATION_ERROR");
     expect(res.body.details?.[0]?.field).toBe("body");
     await expectNothingStored(id, chunks);
+  });
+
+  it("answers 503 when the run cannot be queued, and keeps no copy of the file", async () => {
+    const id = await csvIntegration(newMerchant("m-upload-503"));
+    const chunks = await allChunks();
+    const res = await upload(id, CSV, {
+      env: {
+        SYNC_QUEUE: {
+          send: async () => {
+            throw new Error("queue unavailable");
+          },
+        },
+      },
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe("SERVICE_UNAVAILABLE");
+    // The run is recorded as failed, saying why; the uploaded file, which no run will ever read, is gone.
+    const runs = await api("GET", `/api/integrations/${id}/runs`, { token: await admin() });
+    expect(runs.body.data).toMatchObject([{ status: "failed", lastError: expect.stringMatching(/enqueue/) }]);
+    expect(await uploadRows(id)).toBe(0);
+    expect(await allChunks()).toBe(chunks);
   });
 
   it("answers 409 while a run of the same type is active, storing nothing and leaving that run alone", async () => {

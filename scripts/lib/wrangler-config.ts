@@ -14,7 +14,7 @@ interface ConsumerConfig {
  * Overriding one field in Miniflare replaces the whole consumer, hence the full copy.
  */
 export function fastQueueConsumers() {
-  const { queues } = unstable_readConfig({ config: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) });
+  const { queues } = readWranglerToml();
   return Object.fromEntries(
     (queues.consumers ?? []).map((c: ConsumerConfig) => [
       c.queue,
@@ -26,4 +26,13 @@ export function fastQueueConsumers() {
       },
     ]),
   );
+}
+
+/** The cron expressions of wrangler.toml `[triggers]`. */
+export function declaredCrons(): string[] {
+  return readWranglerToml().triggers.crons ?? [];
+}
+
+function readWranglerToml() {
+  return unstable_readConfig({ config: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) });
 }
