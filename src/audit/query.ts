@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { and, count, desc, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, type SQL } from "drizzle-orm";
 import { MerchantId } from "../auth/principal.ts";
-import type { Db } from "../db/client.ts";
+import { type Db, pageOf } from "../db/client.ts";
 import { AUDIT_OUTCOMES, type AuditRow, auditLog } from "../db/schema.ts";
 import { PageQuery } from "../openapi/schemas.ts";
 
@@ -42,18 +42,14 @@ export async function listAudit(db: Db, filter: AuditFilter, merchantScope: stri
   if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));
   if (filter.from) conditions.push(gte(auditLog.at, new Date(filter.from)));
   if (filter.to) conditions.push(lt(auditLog.at, new Date(filter.to)));
-  const where = and(...conditions);
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(auditLog)
-      .where(where)
-      .orderBy(desc(auditLog.at), desc(auditLog.id))
-      .limit(filter.limit)
-      .offset((filter.page - 1) * filter.limit),
-    db.select({ n: count() }).from(auditLog).where(where),
-  ]);
-  return { rows: rows.map(toAuditView), total: total?.n ?? 0 };
+  const { rows, total } = await pageOf(
+    db,
+    auditLog,
+    and(...conditions),
+    [desc(auditLog.at), desc(auditLog.id)],
+    filter,
+  );
+  return { rows: rows.map(toAuditView), total };
 }
 
 /** Deletes entries older than `days`; run by the daily maintenance cron. */

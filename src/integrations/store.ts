@@ -1,5 +1,5 @@
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, desc, eq, type SQL } from "drizzle-orm";
+import { type Db, pageOf } from "../db/client.ts";
 import { type IntegrationRow, integrations } from "../db/schema.ts";
 import type { ListIntegrationsFilter } from "./schemas.ts";
 
@@ -17,18 +17,7 @@ export async function listIntegrations(db: Db, filter: ListIntegrationsFilter, m
   if (filter.connector) conditions.push(eq(integrations.connector, filter.connector));
   if (filter.status) conditions.push(eq(integrations.status, filter.status));
   if (filter.type) conditions.push(eq(integrations.type, filter.type));
-  const where = and(...conditions);
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(integrations)
-      .where(where)
-      .orderBy(desc(integrations.createdAt), desc(integrations.id))
-      .limit(filter.limit)
-      .offset((filter.page - 1) * filter.limit),
-    db.select({ n: count() }).from(integrations).where(where),
-  ]);
-  return { rows, total: total?.n ?? 0 };
+  return pageOf(db, integrations, and(...conditions), [desc(integrations.createdAt), desc(integrations.id)], filter);
 }
 
 /** D1 reports a unique-index violation only in the message text. */

@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { type AuditActor, auditInsert } from "../audit/record.ts";
-import type { Db } from "../db/client.ts";
+import { type Db, pageOf } from "../db/client.ts";
 import { type DeadLetterRow, deadLetters, syncRuns } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import { isUniqueViolation } from "../integrations/store.ts";
@@ -47,18 +47,7 @@ export async function listDeadLetters(
   if (merchantScope) conditions.push(eq(deadLetters.merchantId, merchantScope));
   if (filter.integrationId) conditions.push(eq(deadLetters.integrationId, filter.integrationId));
   if (filter.status) conditions.push(eq(deadLetters.status, filter.status));
-  const where = and(...conditions);
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(deadLetters)
-      .where(where)
-      .orderBy(desc(deadLetters.createdAt), desc(deadLetters.id))
-      .limit(filter.limit)
-      .offset((filter.page - 1) * filter.limit),
-    db.select({ n: count() }).from(deadLetters).where(where),
-  ]);
-  return { rows, total: total?.n ?? 0 };
+  return pageOf(db, deadLetters, and(...conditions), [desc(deadLetters.createdAt), desc(deadLetters.id)], filter);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
-import type { Db } from "../db/client.ts";
+import { and, desc, eq, type SQL } from "drizzle-orm";
+import { type Db, pageOf } from "../db/client.ts";
 import { type RunStatus, syncRuns } from "../db/schema.ts";
 import type { SyncType } from "./plan.ts";
 
@@ -12,16 +12,5 @@ export async function listRuns(
   const conditions: SQL[] = [eq(syncRuns.integrationId, integrationId)];
   if (filter.status) conditions.push(eq(syncRuns.status, filter.status));
   if (filter.type) conditions.push(eq(syncRuns.type, filter.type));
-  const where = and(...conditions);
-  const [rows, [total]] = await db.batch([
-    db
-      .select()
-      .from(syncRuns)
-      .where(where)
-      .orderBy(desc(syncRuns.createdAt), desc(syncRuns.id))
-      .limit(filter.limit)
-      .offset((filter.page - 1) * filter.limit),
-    db.select({ n: count() }).from(syncRuns).where(where),
-  ]);
-  return { rows, total: total?.n ?? 0 };
+  return pageOf(db, syncRuns, and(...conditions), [desc(syncRuns.createdAt), desc(syncRuns.id)], filter);
 }
