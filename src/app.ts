@@ -11,6 +11,7 @@ import { validationHook } from "./http/validation.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { deadLetterRoutes } from "./routes/dead-letters.ts";
 import { mountDocs } from "./routes/docs.ts";
+import { guardRoutes } from "./routes/guard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { integrationRoutes } from "./routes/integrations.ts";
 import { mappingRoutes } from "./routes/mappings.ts";
@@ -57,6 +58,7 @@ export function createApp() {
   app.route("/api/integrations/system", systemRoutes);
   app.route("/api/integrations", integrationRoutes);
   app.route("/api/integrations", mappingRoutes);
+  app.route("/api/integrations", guardRoutes);
   app.route("/api/integrations", uploadRoutes);
   app.route("/api", syncRoutes);
   app.route("/api/dead-letters", deadLetterRoutes);

@@ -103,6 +103,42 @@ export const baseSettings = z.object({
     .max(2000)
     .default(500)
     .openapi({ description: "Source rows per queue message; one page is one Worker invocation" }),
+  circuitFailureThreshold: z
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(3)
+    .openapi({ description: "Consecutive failures of the ERP (or the platform) that open the circuit" }),
+  circuitCooldownSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(30)
+    .openapi({ description: "Wait before the first probe; doubles with each re-open" }),
+  circuitMaxCooldownSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(1800)
+    .openapi({ description: "Cap of that wait" }),
+  rateLimitRequests: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(10)
+    .openapi({ description: "Calls to the merchant's system allowed per `rateLimitPer`" }),
+  rateLimitPer: z.enum(["second", "minute"]).default("second"),
+  webhookDedupeHours: z
+    .number()
+    .int()
+    .min(72)
+    .max(720)
+    .default(72)
+    .openapi({ description: "How long webhook event ids are remembered to drop duplicates" }),
 });
 
 /** An http(s) URL; the SSRF policy (src/net/outbound-url.ts) is applied on top when saving. */

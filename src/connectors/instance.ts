@@ -1,5 +1,7 @@
 import type { Config } from "../config.ts";
 import type { IntegrationRow } from "../db/schema.ts";
+import { throttled } from "../guard/client.ts";
+import { guardConfig } from "../guard/config.ts";
 import { openCredentials } from "../integrations/credentials.ts";
 import { connectorOf } from "../integrations/patch.ts";
 import { guardedFetch } from "../net/guarded-fetch.ts";
@@ -7,7 +9,8 @@ import type { Connector } from "./definition.ts";
 
 /**
  * The integration's connector, bound to its decrypted credentials and settings, calling out
- * only through the guarded fetch. `source` overrides where rows come from (an upload).
+ * only through the guarded fetch (SSRF policy, timeouts) under the integration's rate limit.
+ * `source` overrides where rows come from (an upload).
  */
 export async function connectorFor(
   env: Env,
@@ -20,7 +23,7 @@ export async function connectorFor(
     merchantId: integration.merchantId,
     credentials: await openCredentials(config, integration),
     settings: integration.settings,
-    fetch: guardedFetch(config),
+    fetch: throttled(env, guardConfig(integration), guardedFetch(config)),
     env,
     source: source ?? undefined,
   });

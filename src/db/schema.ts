@@ -206,6 +206,27 @@ export const uploadChunks = sqliteTable(
   (t) => [primaryKey({ columns: [t.uploadId, t.seq] })],
 );
 
+/**
+ * Events the gateway emits (circuit opened/closed, later sync and order events): an outbox
+ * that outbound webhooks and alerting read. `dispatchedAt` is set by whoever delivers them.
+ */
+export const integrationEvents = sqliteTable(
+  "integration_events",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    dispatchedAt: integer("dispatched_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    index("integration_events_pending_idx").on(t.dispatchedAt, t.createdAt),
+    index("integration_events_integration_idx").on(t.integrationId, t.createdAt),
+  ],
+);
+
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;
 export type DeadLetterRow = typeof deadLetters.$inferSelect;

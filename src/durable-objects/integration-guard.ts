@@ -1,29 +1,148 @@
 import { DurableObject } from "cloudflare:workers";
+import { type Circuit, closedCircuit, permit, record, type Transition } from "../guard/circuit.ts";
+import type { GuardConfig } from "../guard/config.ts";
+import { recordCircuitTransition } from "../guard/events.ts";
+import { pause, reserve } from "../guard/rate-limit.ts";
+import { GuardStorage } from "../guard/storage.ts";
+
+/** How a page went, for the circuit: failures that say something about the ERP, or not. */
+export type PageOutcome = { kind: "success" } | { kind: "failure"; reason: string } | { kind: "neutral" };
+
+export type Admission =
+  | { ok: true; probe: boolean }
+  | { ok: false; retryAt: number; reason: "circuit_open" | "probe_in_flight" | "lease_held" };
+
+/** Expired webhook ids deleted per alarm; the alarm comes back soon while more are due. */
+const SWEEP_BATCH = 1000;
 
 /**
- * One instance per integration (`idFromName(integrationId)`), SQLite-backed. It will hold the
- * integration's circuit breaker, rate limiter, sync leases and webhook dedupe store, so that
- * one merchant's failing ERP never affects another's. For now it answers a liveness probe.
+ * One per integration (`idFromName(integrationId)`), so that one merchant's failing ERP never
+ * affects another's. It keeps, in its SQLite storage, the integration's circuit breaker, the
+ * token bucket for calls to its system, the single-flight leases of its syncs and the ids of
+ * webhooks it has seen. Calls are serialised by the runtime, which is what makes leases,
+ * reservations and "seen" exact under concurrency. Every method takes the integration's
+ * current guard settings, so a settings change applies at once.
  */
 export class IntegrationGuard extends DurableObject<Env> {
+  private store!: GuardStorage;
+  private circuit!: Circuit;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // Schema set-up before any call is served; cheap and idempotent on every start.
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS guard_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      this.store = new GuardStorage(ctx.storage.sql);
+      this.circuit = this.store.loadCircuit();
     });
   }
 
-  /** Liveness: proves the object runs and its storage reads and writes. */
-  async ping(): Promise<{ ok: true; pings: number; firstPingAt: number }> {
+  /** May a page of a `type` sync run now? Takes the type's lease and, when half-open, the probe. */
+  async admit(config: GuardConfig, type: string, holder: string, leaseMs: number): Promise<Admission> {
     const now = Date.now();
-    const sql = this.ctx.storage.sql;
-    sql.exec("INSERT INTO guard_meta (key, value) VALUES ('first_ping_at', ?) ON CONFLICT (key) DO NOTHING", now);
-    sql.exec(
-      "INSERT INTO guard_meta (key, value) VALUES ('pings', 1) ON CONFLICT (key) DO UPDATE SET value = value + 1",
+    const lease = this.store.acquireLease(type, holder, now + leaseMs, now);
+    if (!lease.granted) return { ok: false, retryAt: lease.retryAt, reason: "lease_held" };
+    const wasOpen = this.circuit.state === "open";
+    const verdict = permit(this.circuit, holder, now);
+    this.store.save("circuit", this.circuit);
+    if (!verdict.ok) {
+      this.store.releaseLease(type, holder);
+      return { ok: false, retryAt: verdict.retryAt, reason: wasOpen ? "circuit_open" : "probe_in_flight" };
+    }
+    await this.scheduleAlarm();
+    return verdict;
+  }
+
+  /** The page is over: record its outcome in the circuit and give the lease back. */
+  async finish(
+    config: GuardConfig,
+    type: string,
+    holder: string,
+    outcome: PageOutcome,
+  ): Promise<{ transition: Transition; state: Circuit["state"]; nextProbeAt: number | null }> {
+    const transition = record(this.circuit, outcome, holder, config.circuit, Date.now());
+    this.store.save("circuit", this.circuit);
+    this.store.releaseLease(type, holder);
+    if (transition) await recordCircuitTransition(this.env, config, transition, this.circuit);
+    await this.scheduleAlarm();
+    return { transition, state: this.circuit.state, nextProbeAt: this.circuit.nextProbeAt };
+  }
+
+  /** Reserves one call to the merchant's system; waits longer than `maxWaitMs` are not taken. */
+  async reserveCall(config: GuardConfig, maxWaitMs: number): Promise<{ granted: boolean; waitMs: number }> {
+    const now = Date.now();
+    const bucket = this.store.loadBucket(config.rate, now);
+    const result = reserve(bucket, config.rate, now, maxWaitMs);
+    this.store.save("bucket", bucket);
+    return result;
+  }
+
+  /** The merchant's system answered 429/503 with Retry-After: no calls until `until`. */
+  async pauseCalls(config: GuardConfig, until: number): Promise<void> {
+    const bucket = this.store.loadBucket(config.rate, Date.now());
+    pause(bucket, until);
+    this.store.save("bucket", bucket);
+  }
+
+  /** True the first time a webhook event id is seen within its retention; false for duplicates. */
+  async firstSighting(config: GuardConfig, eventId: string): Promise<boolean> {
+    const now = Date.now();
+    const first = this.store.markSeen(eventId, now + config.dedupeTtlMs, now);
+    await this.scheduleAlarm();
+    return first;
+  }
+
+  /** Everything the API shows about the guard. */
+  async status(config: GuardConfig) {
+    const now = Date.now();
+    const bucket = this.store.loadBucket(config.rate, now);
+    return {
+      circuit: { ...this.circuit, threshold: config.circuit.failureThreshold },
+      rateLimit: {
+        requests: config.rate.requests,
+        perMs: config.rate.perMs,
+        tokens: Math.max(0, Math.floor(bucket.tokens)),
+        pausedUntil: bucket.pausedUntil > now ? bucket.pausedUntil : null,
+      },
+      leases: this.store.leases(now),
+      seenWebhookIds: this.store.seenCount(),
+    };
+  }
+
+  /** An operator's reset: closed, no failures, no pause. Returns whether it was open before. */
+  async reset(config: GuardConfig): Promise<{ wasOpen: boolean; circuit: Circuit }> {
+    const wasOpen = this.circuit.state !== "closed";
+    this.circuit = closedCircuit();
+    this.store.save("circuit", this.circuit);
+    const bucket = this.store.loadBucket(config.rate, Date.now());
+    bucket.pausedUntil = 0;
+    this.store.save("bucket", bucket);
+    return { wasOpen, circuit: this.circuit };
+  }
+
+  /** Liveness for the system health check: the object runs and its storage answers. */
+  async ping(): Promise<{ ok: true; circuit: Circuit["state"] }> {
+    return { ok: true, circuit: this.circuit.state };
+  }
+
+  /** Moves an open circuit to half-open when its cool-down ends, and sweeps expired rows. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    if (this.circuit.state === "open" && (this.circuit.nextProbeAt ?? 0) <= now) {
+      this.circuit.state = "half_open";
+      this.circuit.probe = null;
+      this.store.save("circuit", this.circuit);
+    }
+    this.store.sweep(now, SWEEP_BATCH);
+    await this.scheduleAlarm(now + 1000);
+  }
+
+  /** The alarm fires at the next moment something is due: a probe time or an expiry. */
+  private async scheduleAlarm(notBefore = Date.now()): Promise<void> {
+    const due = [this.circuit.state === "open" ? this.circuit.nextProbeAt : null, this.store.nextExpiry()].filter(
+      (t): t is number => t !== null,
     );
-    const rows = sql.exec<{ key: string; value: number }>("SELECT key, value FROM guard_meta").toArray();
-    const get = (key: string) => rows.find((r) => r.key === key)?.value ?? 0;
-    return { ok: true, pings: get("pings"), firstPingAt: get("first_ping_at") };
+    if (due.length === 0) return;
+    const at = Math.max(notBefore, Math.min(...due));
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 }

@@ -2,6 +2,7 @@ import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 import type { AppEnv } from "../env.ts";
+import { GuardWait } from "../guard/client.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import { errorBody } from "./envelope.ts";
 import { AppError, type ErrorCode } from "./errors.ts";
@@ -37,6 +38,13 @@ function toAppError(err: unknown, c: Context<AppEnv>): AppError {
   if (err instanceof ZodError) return AppError.validation(fieldIssues(err));
   // A merchant's system or the platform failed while we served a request (preview, tests).
   if (err instanceof UpstreamError) return new AppError("UPSTREAM_ERROR", err.message, { cause: err });
+  // The integration's rate limit (or a Retry-After pause) has no slot soon enough.
+  if (err instanceof GuardWait) {
+    const seconds = Math.max(1, Math.ceil((err.retryAt - Date.now()) / 1000));
+    return new AppError("RATE_LIMITED", `The merchant's system is rate-limited; try again in ${seconds} s`, {
+      headers: { "Retry-After": String(seconds) },
+    });
+  }
   if (err instanceof HTTPException) {
     const code = HTTP_EXCEPTION_CODES[err.status];
     if (code) return new AppError(code, describeHttpException(err, code));

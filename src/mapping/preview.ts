@@ -4,7 +4,7 @@ import { connectorFor } from "../connectors/instance.ts";
 import type { IntegrationRow } from "../db/schema.ts";
 import { connectorOf } from "../integrations/patch.ts";
 import { ENTITIES, type Entity } from "../platform/records.ts";
-import { decimalOption } from "../sync/pipeline.ts";
+import { decimalOption } from "../sync/page.ts";
 import { compileMapping, type MappedRecord, mapRows, type RejectedRow } from "./engine.ts";
 import { MappingDocument } from "./schema.ts";
 import { effectiveMapping } from "./store.ts";

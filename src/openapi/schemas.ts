@@ -49,6 +49,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: "Conflicts with an existing resource",
   413: "Body too large",
   415: "Body is not JSON",
+  429: "Rate-limited; see Retry-After",
   500: "Internal error or misconfiguration",
   502: "The merchant's system or the platform failed",
   503: "A dependency is unavailable",

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { requireConfig } from "../config.ts";
 import { getDb } from "../db/client.ts";
 import { syncRuns } from "../db/schema.ts";
+import { GuardWait } from "../guard/client.ts";
 import { AppError } from "../http/errors.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import type { Logger } from "../observability/logger.ts";
@@ -14,6 +15,8 @@ import { SyncMessage } from "./messages.ts";
  * Consumer of the sync queues: one page per message, acknowledged or retried on its own.
  *
  * - done or nothing to do -> ack
+ * - the guard says "not now" (circuit open, lease held, rate limit exhausted) -> ack and send the
+ *   job again, delayed until then: waiting is not failing, so it uses up none of its retries
  * - a failure that will not fix itself (a 4xx upstream, unreadable credentials, an invalid
  *   stored mapping) -> the run fails with the reason, ack: no retries burnt
  * - anything else (network, 5xx, 429, timeouts, a D1 hiccup) -> retry with capped exponential
@@ -38,6 +41,11 @@ export async function consumeSyncJobs(batch: MessageBatch<unknown>, env: Env, lo
       await processPage(env, job, jobLog);
       message.ack();
     } catch (error) {
+      if (error instanceof GuardWait) {
+        await waitForGuard(env, batch.queue, job, error, jobLog);
+        message.ack();
+        continue;
+      }
       const failure = classify(error);
       const db = getDb(env);
       if (!failure.retryable) {
@@ -77,4 +85,16 @@ function classify(error: unknown): { retryable: boolean; message: string; retryA
     return { retryable: !permanent, message: error.message };
   }
   return { retryable: true, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** Puts a job back on its queue until the guard's time, and notes on the run why it waits. */
+async function waitForGuard(env: Env, queue: string, job: SyncMessage, wait: GuardWait, log: Logger): Promise<void> {
+  const delaySeconds = Math.min(43_200, Math.max(1, Math.ceil((wait.retryAt - Date.now()) / 1000)));
+  const target = queue.endsWith("-priority") ? env.SYNC_QUEUE_PRIORITY : env.SYNC_QUEUE;
+  await target.send(job, { delaySeconds });
+  log.info("sync page waits for the guard", { reason: wait.reason, delaySeconds });
+  await getDb(env)
+    .update(syncRuns)
+    .set({ lastError: wait.message.slice(0, 2000), retryAt: new Date(wait.retryAt), updatedAt: new Date() })
+    .where(eq(syncRuns.id, job.runId));
 }

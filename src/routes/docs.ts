@@ -23,6 +23,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
       { name: "Integrations", description: "Connections to merchants' ERP/POS systems" },
       { name: "Sync", description: "Runs that bring a merchant's data to the platform" },
       { name: "Mappings", description: "How source rows become platform records" },
+      { name: "Guard", description: "Circuit breaker, rate limit and connection test of an integration" },
       { name: "Dead letters", description: "Jobs that failed their last retry" },
       { name: "Audit", description: "Who changed what, and every refused request" },
       { name: "System", description: "Health and operations" },

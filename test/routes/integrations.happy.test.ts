@@ -5,6 +5,17 @@ import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { auditRows, integrationRow, integrationRows, storedCredentials } from "../helpers/db.ts";
 import { newMerchant, pause } from "../helpers/unique.ts";
 
+/** The settings every connector has, with their defaults (src/connectors/definition.ts). */
+const BASE_DEFAULTS = {
+  pageSize: 500,
+  circuitFailureThreshold: 3,
+  circuitCooldownSeconds: 30,
+  circuitMaxCooldownSeconds: 1800,
+  rateLimitRequests: 10,
+  rateLimitPer: "second",
+  webhookDedupeHours: 72,
+};
+
 async function create(body: unknown, token?: string) {
   const res = await api("POST", "/api/integrations", { token: token ?? (await admin()), body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -40,7 +51,7 @@ describe("POST /api/integrations", () => {
       type: "hybrid",
       connector: "logo",
       status: "active",
-      settings: { syncInterval: 300_000, pageSize: 500, periodNo: 2, warehouseNo: -1, currency: "TRY" },
+      settings: { syncInterval: 300_000, ...BASE_DEFAULTS, periodNo: 2, warehouseNo: -1, currency: "TRY" },
       credentials: { fieldsSet: ["endpoint", "firmNo", "password", "username"] },
     });
     expect(data.credentials).toEqual({ fieldsSet: ["endpoint", "firmNo", "password", "username"] });
@@ -75,7 +86,7 @@ describe("POST /api/integrations", () => {
     expect(res.body.data.type).toBe("polling");
     expect(res.body.data.settings).toEqual({
       syncInterval: 300_000,
-      pageSize: 500,
+      ...BASE_DEFAULTS,
       delimiter: ";",
       encoding: "utf-8",
       decimalSeparator: ",",
@@ -89,7 +100,7 @@ describe("POST /api/integrations", () => {
     const merchantId = newMerchant("m-own");
     const res = await create(bodies.netsis(merchantId), await merchant(merchantId));
     expect(res.body.data.merchantId).toBe(merchantId);
-    expect(res.body.data.settings).toEqual({ syncInterval: 300_000, pageSize: 500, currency: "TRY" });
+    expect(res.body.data.settings).toEqual({ syncInterval: 300_000, ...BASE_DEFAULTS, currency: "TRY" });
     expect(res.body.data.credentials.fieldsSet).toEqual([
       "branchCode",
       "dbName",
@@ -249,7 +260,7 @@ describe("PATCH /api/integrations/:id", () => {
     expect(res.status).toBe(200);
     expect(res.body.data.settings).toEqual({
       syncInterval: 600_000,
-      pageSize: 500,
+      ...BASE_DEFAULTS,
       periodNo: 2,
       warehouseNo: -1,
       currency: "TRY",
@@ -265,7 +276,7 @@ describe("PATCH /api/integrations/:id", () => {
     expect(removed.status).toBe(200);
     expect(removed.body.data.settings).toEqual({
       syncInterval: 300_000,
-      pageSize: 500,
+      ...BASE_DEFAULTS,
       periodNo: 2,
       warehouseNo: -1,
       currency: "TRY",

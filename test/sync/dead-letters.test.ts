@@ -25,7 +25,16 @@ async function csvIntegration(merchantId: string, name = "dead letters") {
   const url = await putFile(`${merchantId}-${name}.csv`, CSV);
   const res = await api("POST", "/api/integrations", {
     token: await admin(),
-    body: { merchantId, name, type: "webhook", connector: "csv", credentials: { url } },
+    // A circuit threshold above the queue's retries: failures exhaust the retries before the
+    // circuit would open and make the job wait (see test/guard for that path).
+    body: {
+      merchantId,
+      name,
+      type: "webhook",
+      connector: "csv",
+      credentials: { url },
+      settings: { circuitFailureThreshold: 20 },
+    },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.data.id as string;

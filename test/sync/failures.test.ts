@@ -18,7 +18,9 @@ async function setUp(label: string, settings: Record<string, unknown> = {}, cred
       type: "webhook",
       connector: "csv",
       credentials: { url, ...credentials },
-      settings: { pageSize: 2, ...settings },
+      // The circuit would make failing jobs wait rather than die (test/guard covers that): here
+      // its threshold is above the queue's retries, so retries and dead letters are what is tested.
+      settings: { pageSize: 2, circuitFailureThreshold: 20, ...settings },
     },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);

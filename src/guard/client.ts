@@ -1,0 +1,73 @@
+import type { IntegrationGuard, PageOutcome } from "../durable-objects/integration-guard.ts";
+import type { GuardedFetch } from "../net/guarded-fetch.ts";
+import { parseRetryAfter, UpstreamError } from "../net/upstream-error.ts";
+import type { GuardConfig } from "./config.ts";
+
+/** How long a page's single-flight lease lasts if its holder dies without giving it back. */
+export const LEASE_MS = 5 * 60_000;
+/** A call that would wait longer than this for a rate-limit slot is not made now: the job comes back later. */
+export const MAX_CALL_WAIT_MS = 10_000;
+
+/** The guard of one integration. */
+export function guardOf(
+  env: Pick<Env, "INTEGRATION_GUARD">,
+  integrationId: string,
+): DurableObjectStub<IntegrationGuard> {
+  return env.INTEGRATION_GUARD.get(env.INTEGRATION_GUARD.idFromName(integrationId));
+}
+
+/**
+ * The guard says "not now": the circuit is open, another job is probing or holds the lease, or
+ * the rate limit is exhausted. Not a failure: the job is put back until `retryAt` without
+ * using up one of its retries.
+ */
+export class GuardWait extends Error {
+  override name = "GuardWait";
+  readonly retryAt: number;
+  readonly reason: string;
+  constructor(retryAt: number, reason: string, options: { cause?: unknown } = {}) {
+    const because = options.cause instanceof Error ? ` after: ${options.cause.message}` : "";
+    super(`waiting (${reason.replace(/_/g, " ")}) until ${new Date(retryAt).toISOString()}${because}`, options);
+    this.retryAt = retryAt;
+    this.reason = reason;
+  }
+}
+
+/**
+ * `fetch` to a merchant's system under the integration's rate limit: each call reserves a slot
+ * in the guard's token bucket (and waits for it, briefly), and a 429/503 with Retry-After pauses
+ * every call of the integration until then.
+ */
+export function throttled(env: Pick<Env, "INTEGRATION_GUARD">, config: GuardConfig, inner: GuardedFetch): GuardedFetch {
+  const guard = guardOf(env, config.integrationId);
+  return async (url, init) => {
+    const slot = await guard.reserveCall(config, MAX_CALL_WAIT_MS);
+    if (!slot.granted) throw new GuardWait(Date.now() + slot.waitMs, "rate_limited");
+    if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
+    const response = await inner(url, init);
+    if (response.status === 429 || response.status === 503) {
+      const seconds = parseRetryAfter(response.headers.get("retry-after"));
+      if (seconds !== undefined) await guard.pauseCalls(config, Date.now() + seconds * 1000);
+    }
+    return response;
+  };
+}
+
+/**
+ * What a failed page says about the integration's systems: network errors, timeouts, 5xx and
+ * refused credentials count against the circuit; throttling (429), a bad record or our own bug
+ * do not.
+ */
+export function circuitOutcome(error: unknown): PageOutcome {
+  const upstream =
+    error instanceof UpstreamError
+      ? error
+      : error instanceof Error && error.cause instanceof UpstreamError
+        ? error.cause
+        : null;
+  if (!upstream) return { kind: "neutral" };
+  const { status } = upstream;
+  const counts =
+    status === undefined ? upstream.retryable : status >= 500 || status === 401 || status === 403 || status === 408;
+  return counts ? { kind: "failure", reason: upstream.message } : { kind: "neutral" };
+}

@@ -1,0 +1,52 @@
+import { z } from "@hono/zod-openapi";
+import type { IntegrationGuard } from "../durable-objects/integration-guard.ts";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const GuardView = z
+  .object({
+    circuit: z.object({
+      state: z.enum(["closed", "open", "half_open"]),
+      failures: z.number().int().openapi({ description: "Consecutive failures while closed" }),
+      threshold: z.number().int(),
+      opens: z.number().int().openapi({ description: "Re-opens since it last closed; each doubles the cool-down" }),
+      openedAt: z.iso.datetime().nullable(),
+      nextProbeAt: z.iso.datetime().nullable(),
+      probeInFlight: z.boolean(),
+      lastFailure: z.string().nullable(),
+    }),
+    rateLimit: z.object({
+      requests: z.number().int(),
+      per: z.enum(["second", "minute"]),
+      tokens: z.number().int().openapi({ description: "Calls that can go out right now" }),
+      pausedUntil: z.iso.datetime().nullable().openapi({ description: "Set by a 429/503 with Retry-After" }),
+    }),
+    leases: z.array(z.object({ type: z.string(), holder: z.string(), expiresAt: z.iso.datetime() })),
+    seenWebhookIds: z.number().int(),
+  })
+  .openapi("GuardState");
+export type GuardView = z.infer<typeof GuardView>;
+
+export function toGuardView(status: Awaited<ReturnType<IntegrationGuard["status"]>>): GuardView {
+  const { circuit, rateLimit } = status;
+  return {
+    circuit: {
+      state: circuit.state,
+      failures: circuit.failures,
+      threshold: circuit.threshold,
+      opens: circuit.opens,
+      openedAt: iso(circuit.openedAt),
+      nextProbeAt: iso(circuit.nextProbeAt),
+      probeInFlight: circuit.probe !== null,
+      lastFailure: circuit.lastFailure,
+    },
+    rateLimit: {
+      requests: rateLimit.requests,
+      per: rateLimit.perMs === 60_000 ? "minute" : "second",
+      tokens: rateLimit.tokens,
+      pausedUntil: iso(rateLimit.pausedUntil),
+    },
+    leases: status.leases.map((l) => ({ ...l, expiresAt: new Date(l.expiresAt).toISOString() })),
+    seenWebhookIds: status.seenWebhookIds,
+  };
+}

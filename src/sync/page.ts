@@ -1,0 +1,139 @@
+import type { Config } from "../config.ts";
+import type { SourcePage } from "../connectors/definition.ts";
+import { connectorFor } from "../connectors/instance.ts";
+import { type Db, runBatch } from "../db/client.ts";
+import type { IntegrationRow, RejectedRecord, SyncRunRow } from "../db/schema.ts";
+import { connectorOf } from "../integrations/patch.ts";
+import { compileMapping, mapRows } from "../mapping/engine.ts";
+import { effectiveMapping } from "../mapping/store.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { Entity } from "../platform/records.ts";
+import type { SyncPageMessage } from "../queues/messages.ts";
+import { type Candidate, changedSince, saveHashes, toCandidates } from "./delta.ts";
+import { PartialPushError, type PushResult, pushChanged } from "./push.ts";
+import { recordPage } from "./record.ts";
+
+/** Where a run goes after a page: the next page of this stream, or the first of the next. */
+export type PageStep = Pick<SyncPageMessage, "stream" | "page" | "cursor">;
+
+/**
+ * The work of one page: fetch it from the connector, map and validate its rows, keep the
+ * records that changed since the last push, push them, and record it all. Returns the next
+ * step, or null after the run's last page.
+ */
+export async function syncPage(
+  env: Env,
+  config: Config,
+  db: Db,
+  run: SyncRunRow,
+  integration: IntegrationRow,
+  message: SyncPageMessage,
+  log: Logger,
+): Promise<PageStep | null> {
+  const page = await fetchPage(env, config, integration, run, message);
+  const entities = streamEntities(integration, run, message.stream);
+  const { records, rejected } = mapRows(mappingOf(integration), page.rows, entities, {
+    firstRow: page.firstRow ?? message.page * pageSizeOf(integration) + 1,
+    ...decimalOption(integration),
+  });
+  const candidates = toCandidates(records);
+  const changed = await changedSince(db, integration.id, candidates, run.force);
+
+  let pushed: PushResult;
+  try {
+    pushed = await pushChanged(config, run.id, integration.merchantId, changed);
+  } catch (error) {
+    if (error instanceof PartialPushError) {
+      await runBatch(db, saveHashes(db, integration.id, error.done.accepted, new Date()));
+    }
+    throw error instanceof PartialPushError ? (error.upstream ?? error) : error;
+  }
+
+  const next = nextStep(run, message, page.nextCursor);
+  const rejections: RejectedRecord[] = [
+    ...page.malformed.map((m) => ({
+      entity: null,
+      key: m.key ?? null,
+      field: null,
+      reason: m.reason,
+      page: message.page,
+      row: m.row,
+    })),
+    ...rejected.map((r) => ({
+      entity: r.entity,
+      key: r.key,
+      field: r.field,
+      reason: r.reason,
+      page: message.page,
+      row: r.row,
+    })),
+    ...pushed.rejected.map((r) => rejectedByPlatform(r, message.page)),
+  ];
+  await recordPage(db, run, message, {
+    nextCursor: page.nextCursor,
+    last: next === null,
+    read: page.rows.length + page.malformed.length,
+    changed: changed.length,
+    pushed: pushed.accepted,
+    rejections,
+    requests: pushed.requests,
+  });
+  log.info("page synced", {
+    runId: run.id,
+    stream: message.stream,
+    page: message.page,
+    read: page.rows.length,
+    changed: changed.length,
+    pushed: pushed.accepted.length,
+    rejected: rejections.length,
+  });
+  return next;
+}
+
+/** Where the run goes after this page: the next page, the next stream, or nowhere (done). */
+export function nextStep(run: SyncRunRow, message: SyncPageMessage, nextCursor: string | null): PageStep | null {
+  if (nextCursor !== null) return { stream: message.stream, page: message.page + 1, cursor: nextCursor };
+  if (message.stream + 1 < run.streams.length) return { stream: message.stream + 1, page: 0, cursor: null };
+  return null;
+}
+
+async function fetchPage(
+  env: Env,
+  config: Config,
+  integration: IntegrationRow,
+  run: SyncRunRow,
+  message: SyncPageMessage,
+): Promise<SourcePage> {
+  const connector = await connectorFor(env, config, integration, run.source);
+  const stream = run.streams[message.stream];
+  if (!stream) throw new Error(`run ${run.id} has no stream ${message.stream}`);
+  return connector.fetchPage(stream, message.cursor, pageSizeOf(integration));
+}
+
+export const pageSizeOf = (integration: IntegrationRow) => Number(integration.settings.pageSize ?? 500);
+
+/** The run's entities that this stream feeds. */
+function streamEntities(integration: IntegrationRow, run: SyncRunRow, stream: number): Entity[] {
+  const definition = connectorOf(integration.connector).streams.find((s) => s.name === run.streams[stream]);
+  return (run.entities as Entity[]).filter((e) => definition?.entities.includes(e));
+}
+
+function mappingOf(integration: IntegrationRow) {
+  return compileMapping(effectiveMapping(integration).mapping);
+}
+
+export function decimalOption(integration: IntegrationRow): { decimalSeparator?: "." | "," } {
+  const separator = integration.settings.decimalSeparator;
+  return separator === "," || separator === "." ? { decimalSeparator: separator } : {};
+}
+
+function rejectedByPlatform(r: { candidate: Candidate; reason: string }, page: number): RejectedRecord {
+  return {
+    entity: r.candidate.entity,
+    key: r.candidate.key,
+    field: null,
+    reason: `platform: ${r.reason}`,
+    page,
+    row: null,
+  };
+}

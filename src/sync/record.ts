@@ -1,0 +1,68 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client.ts";
+import { type RejectedRecord, type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
+import type { SyncPageMessage } from "../queues/messages.ts";
+import { type Candidate, saveHashes } from "./delta.ts";
+import { ACTIVE_STATUSES } from "./runs.ts";
+
+/** How many rejected records a run keeps as a sample (all are counted). */
+const REJECTED_SAMPLE_SIZE = 20;
+
+/**
+ * Records the page in one transaction: the hashes of what was pushed, the run's counters (and
+ * its outcome after the last page), and the page marker. The counters only move if the marker
+ * is new, so a page processed twice by concurrent deliveries is counted once.
+ */
+export async function recordPage(
+  db: Db,
+  run: SyncRunRow,
+  message: SyncPageMessage,
+  page: {
+    nextCursor: string | null;
+    last: boolean;
+    read: number;
+    changed: number;
+    pushed: Candidate[];
+    rejections: RejectedRecord[];
+    requests: number;
+  },
+): Promise<void> {
+  const now = new Date();
+  const sample = [...run.rejectedSample, ...page.rejections].slice(0, REJECTED_SAMPLE_SIZE);
+  const notYetRecorded = sql`NOT EXISTS (SELECT 1 FROM sync_pages WHERE run_id = ${run.id} AND stream = ${message.stream} AND page = ${message.page})`;
+  const rejectedTotal = sql`${syncRuns.itemsRejected} + ${page.rejections.length}`;
+  await db.batch([
+    db
+      .update(syncRuns)
+      .set({
+        pagesDone: sql`${syncRuns.pagesDone} + 1`,
+        itemsRead: sql`${syncRuns.itemsRead} + ${page.read}`,
+        itemsChanged: sql`${syncRuns.itemsChanged} + ${page.changed}`,
+        itemsPushed: sql`${syncRuns.itemsPushed} + ${page.pushed.length}`,
+        itemsRejected: rejectedTotal,
+        platformRequests: sql`${syncRuns.platformRequests} + ${page.requests}`,
+        rejectedSample: sample,
+        retryAt: null,
+        updatedAt: now,
+        ...(!page.last
+          ? {}
+          : {
+              status: sql`CASE WHEN ${rejectedTotal} > 0 THEN 'partial' ELSE 'succeeded' END`,
+              finishedAt: now,
+            }),
+      })
+      .where(and(eq(syncRuns.id, run.id), inArray(syncRuns.status, [...ACTIVE_STATUSES]), notYetRecorded)),
+    db
+      .insert(syncPages)
+      .values({
+        runId: run.id,
+        stream: message.stream,
+        page: message.page,
+        status: "done",
+        nextCursor: page.nextCursor,
+        finishedAt: now,
+      })
+      .onConflictDoNothing(),
+    ...saveHashes(db, run.integrationId, page.pushed, now),
+  ]);
+}
