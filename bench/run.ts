@@ -104,7 +104,9 @@ One queue message is one page, whatever the catalogue size. Per page of 500 rows
 fetch of the file (a Range request, or a D1 read of one or two 512 KiB upload chunks), one D1
 query per entity to read fingerprints and one statement per entity to write them (keys travel
 as one JSON parameter, under D1's 100-parameter limit), up to 5 platform requests per entity,
-a run update and a page marker in one batch, and one queue send: about 25 subrequests, CPU
+a run update and a page marker in one batch, one queue send, and three calls to the
+integration's guard (admission, a rate-limit slot for the file fetch, the outcome): about 30
+subrequests, CPU
 time as in table A, memory far below 128 MB. An uploaded file is read back in 512 KiB chunks, so
 a page of an upload reads a whole chunk for its ~40 KB of rows; that is why the upload scenario
 is slower than the URL one.

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type Circuit, closedCircuit, permit, record, type Transition } from "../guard/circuit.ts";
 import type { GuardConfig } from "../guard/config.ts";
 import { recordCircuitTransition } from "../guard/events.ts";
-import { pause, reserve } from "../guard/rate-limit.ts";
+import { pause, refill, reserve } from "../guard/rate-limit.ts";
 import { GuardStorage } from "../guard/storage.ts";
 
 /** How a page went, for the circuit: failures that say something about the ERP, or not. */
@@ -94,6 +94,7 @@ export class IntegrationGuard extends DurableObject<Env> {
   async status(config: GuardConfig) {
     const now = Date.now();
     const bucket = this.store.loadBucket(config.rate, now);
+    refill(bucket, config.rate, now); // shown as of now; the stored bucket needs no write
     return {
       circuit: { ...this.circuit, threshold: config.circuit.failureThreshold },
       rateLimit: {

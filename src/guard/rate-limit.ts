@@ -45,7 +45,8 @@ export function pause(b: Bucket, until: number): void {
   b.pausedUntil = Math.max(b.pausedUntil, until);
 }
 
-function refill(b: Bucket, settings: RateSettings, now: number): void {
+/** Adds the tokens earned since the bucket was last touched. */
+export function refill(b: Bucket, settings: RateSettings, now: number): void {
   const elapsed = Math.max(0, now - b.updatedAt);
   b.tokens = Math.min(settings.requests, b.tokens + (elapsed * settings.requests) / settings.perMs);
   b.updatedAt = now;

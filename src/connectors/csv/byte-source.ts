@@ -47,7 +47,9 @@ export function httpByteSource(
       try {
         response = await fetch(url, { headers });
       } catch (error) {
-        if (error instanceof UpstreamError) throw error;
+        // Only a network failure (a TypeError, by the fetch standard) is ours to describe; the
+        // guarded fetch's own errors (refused URL, rate-limit wait) pass through as they are.
+        if (!(error instanceof TypeError)) throw error;
         const reason = error instanceof Error ? error.message : String(error);
         throw new UpstreamError("connector", `could not reach the file host: ${reason}`, {
           retryable: true,

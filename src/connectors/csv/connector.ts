@@ -73,8 +73,10 @@ export function createCsvConnector(context: ConnectorContext): Connector {
           ],
         };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        const denied = error instanceof UpstreamError && (error.status === 401 || error.status === 403);
+        // The report is about the file host; anything else (a rate-limit wait, a bug) is not.
+        if (!(error instanceof UpstreamError)) throw error;
+        const message = error.message;
+        const denied = error.status === 401 || error.status === 403;
         return {
           ok: false,
           checks: [
