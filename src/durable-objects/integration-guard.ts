@@ -36,7 +36,7 @@ export class IntegrationGuard extends DurableObject<Env> {
   }
 
   /** May a page of a `type` sync run now? Takes the type's lease and, when half-open, the probe. */
-  async admit(config: GuardConfig, type: string, holder: string, leaseMs: number): Promise<Admission> {
+  async admit(type: string, holder: string, leaseMs: number): Promise<Admission> {
     const now = Date.now();
     const lease = this.store.acquireLease(type, holder, now + leaseMs, now);
     if (!lease.granted) return { ok: false, retryAt: lease.retryAt, reason: "lease_held" };

@@ -51,7 +51,7 @@ export async function processPage(env: Env, message: SyncPageMessage, log: Logge
   const guard = guardOf(env, integration.id);
   // A fresh holder per delivery: a duplicate delivery of this page waits for the lease.
   const holder = `${run.id}/${message.stream}/${message.page}/${crypto.randomUUID()}`;
-  const admission = await guard.admit(guardSettings, run.type, holder, LEASE_MS);
+  const admission = await guard.admit(run.type, holder, LEASE_MS);
   if (!admission.ok) throw new GuardWait(admission.retryAt, admission.reason);
 
   let next: PageStep | null;

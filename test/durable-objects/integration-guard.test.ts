@@ -26,7 +26,7 @@ const failure = (reason = "the ERP answered 503") => ({ kind: "failure", reason 
 async function open(stub: Stub, config: GuardConfig): Promise<void> {
   for (let i = 0; i < config.circuit.failureThreshold; i++) {
     const holder = `job-${i}`;
-    expect(await stub.admit(config, "full", holder, 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("full", holder, 60_000)).toEqual({ ok: true, probe: false });
     await stub.finish(config, "full", holder, failure());
   }
   expect((await stub.status(config)).circuit.state).toBe("open");
@@ -70,7 +70,7 @@ describe("IntegrationGuard: the circuit breaker", () => {
   it("opens after the threshold of failed pages and records the event and an audit entry in D1", async () => {
     const { stub, config } = freshGuard("open");
     for (const holder of ["a", "b"]) {
-      await stub.admit(config, "full", holder, 60_000);
+      await stub.admit("full", holder, 60_000);
       expect(await stub.finish(config, "full", holder, failure())).toMatchObject({
         transition: null,
         state: "closed",
@@ -78,7 +78,7 @@ describe("IntegrationGuard: the circuit breaker", () => {
     }
     expect(await eventRows(config.integrationId)).toEqual([]);
 
-    await stub.admit(config, "full", "c", 60_000);
+    await stub.admit("full", "c", 60_000);
     const before = Date.now();
     const third = await stub.finish(config, "full", "c", failure("the ERP timed out"));
     expect(third).toEqual({ transition: "opened", state: "open", nextProbeAt: expect.any(Number) });
@@ -117,12 +117,12 @@ describe("IntegrationGuard: the circuit breaker", () => {
     const { stub, config } = freshGuard("refuse");
     await open(stub, config);
     const { circuit } = await stub.status(config);
-    expect(await stub.admit(config, "full", "late", 60_000)).toEqual({
+    expect(await stub.admit("full", "late", 60_000)).toEqual({
       ok: false,
       reason: "circuit_open",
       retryAt: circuit.nextProbeAt,
     });
-    expect(await stub.admit(config, "delta", "other", 60_000)).toMatchObject({ ok: false, reason: "circuit_open" });
+    expect(await stub.admit("delta", "other", 60_000)).toMatchObject({ ok: false, reason: "circuit_open" });
     expect((await stub.status(config)).leases).toEqual([]);
   });
 
@@ -141,8 +141,8 @@ describe("IntegrationGuard: the circuit breaker", () => {
     expect((await stub.status(config)).circuit).toMatchObject({ state: "half_open", probe: null });
 
     const [first, second] = await Promise.all([
-      stub.admit(config, "full", "probe-job", 60_000),
-      stub.admit(config, "delta", "second-job", 60_000),
+      stub.admit("full", "probe-job", 60_000),
+      stub.admit("delta", "second-job", 60_000),
     ]);
     expect(first).toEqual({ ok: true, probe: true });
     expect(second).toMatchObject({ ok: false, reason: "probe_in_flight", retryAt: expect.any(Number) });
@@ -167,14 +167,14 @@ describe("IntegrationGuard: the circuit breaker", () => {
       ["integration.circuit_opened", "system"],
       ["integration.circuit_closed", "system"],
     ]);
-    expect(await stub.admit(config, "delta", "second-job", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("delta", "second-job", 60_000)).toEqual({ ok: true, probe: false });
   });
 
   it("re-opens with a doubled cool-down when the probe fails", async () => {
     const { stub, config } = freshGuard("reopen");
     await open(stub, config);
     await coolDownOver(stub);
-    expect(await stub.admit(config, "full", "probe-job", 60_000)).toEqual({ ok: true, probe: true });
+    expect(await stub.admit("full", "probe-job", 60_000)).toEqual({ ok: true, probe: true });
     const before = Date.now();
     const after = await stub.finish(config, "full", "probe-job", failure("still down"));
     expect(after).toMatchObject({ transition: "opened", state: "open" });
@@ -200,9 +200,7 @@ describe("IntegrationGuard: the circuit breaker", () => {
 describe("IntegrationGuard: single-flight leases", () => {
   it("admits exactly one of many concurrent pages of one type", async () => {
     const { stub, config } = freshGuard("single");
-    const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => stub.admit(config, "full", `holder-${i}`, 60_000)),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => stub.admit("full", `holder-${i}`, 60_000)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const refused = results.filter((r) => !r.ok);
     expect(refused).toHaveLength(9);
@@ -212,9 +210,9 @@ describe("IntegrationGuard: single-flight leases", () => {
 
   it("does not let one type's lease block another type", async () => {
     const { stub, config } = freshGuard("types");
-    expect(await stub.admit(config, "full", "a", 60_000)).toEqual({ ok: true, probe: false });
-    expect(await stub.admit(config, "delta", "b", 60_000)).toEqual({ ok: true, probe: false });
-    expect(await stub.admit(config, "full", "c", 60_000)).toMatchObject({ ok: false, reason: "lease_held" });
+    expect(await stub.admit("full", "a", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("delta", "b", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("full", "c", 60_000)).toMatchObject({ ok: false, reason: "lease_held" });
     expect((await stub.status(config)).leases.map((l) => [l.type, l.holder]).sort()).toEqual([
       ["delta", "b"],
       ["full", "a"],
@@ -224,23 +222,23 @@ describe("IntegrationGuard: single-flight leases", () => {
   it("says when the held lease expires", async () => {
     const { stub, config } = freshGuard("retry-at");
     const before = Date.now();
-    await stub.admit(config, "full", "a", 60_000);
-    const refused = await stub.admit(config, "full", "b", 60_000);
+    await stub.admit("full", "a", 60_000);
+    const refused = await stub.admit("full", "b", 60_000);
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.retryAt).toBeGreaterThanOrEqual(before + 60_000);
   });
 
   it("readmits the holder of the lease itself (a redelivery)", async () => {
     const { stub, config } = freshGuard("same-holder");
-    await stub.admit(config, "full", "a", 60_000);
-    expect(await stub.admit(config, "full", "a", 60_000)).toEqual({ ok: true, probe: false });
+    await stub.admit("full", "a", 60_000);
+    expect(await stub.admit("full", "a", 60_000)).toEqual({ ok: true, probe: false });
   });
 
   it("gives an expired lease to the next holder", async () => {
     const { stub, config } = freshGuard("expiry");
-    expect(await stub.admit(config, "full", "dead-job", 1)).toMatchObject({ ok: true });
+    expect(await stub.admit("full", "dead-job", 1)).toMatchObject({ ok: true });
     await pause(20);
-    expect(await stub.admit(config, "full", "next-job", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("full", "next-job", 60_000)).toEqual({ ok: true, probe: false });
     expect((await stub.status(config)).leases).toMatchObject([{ type: "full", holder: "next-job" }]);
   });
 
@@ -248,17 +246,17 @@ describe("IntegrationGuard: single-flight leases", () => {
     const { stub, config } = freshGuard("release");
     for (const [i, outcome] of [{ kind: "success" }, failure(), { kind: "neutral" }].entries()) {
       const holder = `job-${i}`;
-      expect(await stub.admit(config, "full", holder, 60_000)).toMatchObject({ ok: true });
-      expect((await stub.admit(config, "full", "waiting", 60_000)).ok).toBe(false);
+      expect(await stub.admit("full", holder, 60_000)).toMatchObject({ ok: true });
+      expect((await stub.admit("full", "waiting", 60_000)).ok).toBe(false);
       await stub.finish(config, "full", holder, outcome as Parameters<Stub["finish"]>[3]);
       expect((await stub.status(config)).leases).toEqual([]);
     }
-    expect(await stub.admit(config, "full", "waiting", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("full", "waiting", 60_000)).toEqual({ ok: true, probe: false });
   });
 
   it("does not free another holder's lease when a straggler finishes", async () => {
     const { stub, config } = freshGuard("straggler");
-    await stub.admit(config, "full", "owner", 60_000);
+    await stub.admit("full", "owner", 60_000);
     await stub.finish(config, "full", "straggler", { kind: "neutral" });
     expect((await stub.status(config)).leases).toMatchObject([{ holder: "owner" }]);
   });
@@ -385,7 +383,7 @@ describe("IntegrationGuard: reset, ping and isolation", () => {
     const status = await stub.status(config);
     expect(status.circuit.state).toBe("closed");
     expect(status.rateLimit.pausedUntil).toBeNull();
-    expect(await stub.admit(config, "full", "after-reset", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await stub.admit("full", "after-reset", 60_000)).toEqual({ ok: true, probe: false });
     expect(await stub.reserveCall(config, 0)).toEqual({ granted: true, waitMs: 0 });
     expect((await stub.reset(config)).wasOpen).toBe(false);
   });
@@ -401,7 +399,7 @@ describe("IntegrationGuard: reset, ping and isolation", () => {
     const a = freshGuard("iso-a");
     const b = freshGuard("iso-b");
     await open(a.stub, a.config);
-    await a.stub.admit(a.config, "delta", "a-job", 60_000);
+    await a.stub.admit("delta", "a-job", 60_000);
     await a.stub.firstSighting(a.config, "evt-shared");
     await a.stub.pauseCalls(a.config, Date.now() + 60_000);
 
@@ -410,7 +408,7 @@ describe("IntegrationGuard: reset, ping and isolation", () => {
     expect(status.leases).toEqual([]);
     expect(status.seenWebhookIds).toBe(0);
     expect(status.rateLimit.pausedUntil).toBeNull();
-    expect(await b.stub.admit(b.config, "delta", "b-job", 60_000)).toEqual({ ok: true, probe: false });
+    expect(await b.stub.admit("delta", "b-job", 60_000)).toEqual({ ok: true, probe: false });
     expect(await b.stub.firstSighting(b.config, "evt-shared")).toBe(true);
     expect((await a.stub.status(a.config)).circuit.state).toBe("open");
   });

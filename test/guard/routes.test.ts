@@ -38,7 +38,7 @@ async function openCircuit(id: string): Promise<void> {
   const config = guardConfig(row);
   const guard = guardOf(env, id);
   for (let i = 0; i < config.circuit.failureThreshold; i++) {
-    await guard.admit(config, "full", `failing-${i}`, 60_000);
+    await guard.admit("full", `failing-${i}`, 60_000);
     await guard.finish(config, "full", `failing-${i}`, { kind: "failure", reason: "the ERP answered 503" });
   }
   expect((await guard.status(config)).circuit.state).toBe("open");
