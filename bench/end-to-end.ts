@@ -131,7 +131,8 @@ export async function measureSyncs(world: World, rows: number): Promise<SyncFigu
       type: "webhook",
       connector: "csv",
       credentials: url ? { url } : {},
-      settings: { decimalSeparator: "," },
+      // The default rate limit (10 calls/s to the merchant's system) would be what is measured.
+      settings: { decimalSeparator: ",", rateLimitRequests: 1000 },
     });
   const upload = await create("upload");
   const catalogue = await create("catalogue", `https://sims.bench/files/generated/catalogue.csv?rows=${rows}&seed=1`);
