@@ -220,7 +220,7 @@ describe("IntegrationGuard: single-flight leases", () => {
   });
 
   it("says when the held lease expires", async () => {
-    const { stub, config } = freshGuard("retry-at");
+    const { stub } = freshGuard("retry-at");
     const before = Date.now();
     await stub.admit("full", "a", 60_000);
     const refused = await stub.admit("full", "b", 60_000);
@@ -229,7 +229,7 @@ describe("IntegrationGuard: single-flight leases", () => {
   });
 
   it("readmits the holder of the lease itself (a redelivery)", async () => {
-    const { stub, config } = freshGuard("same-holder");
+    const { stub } = freshGuard("same-holder");
     await stub.admit("full", "a", 60_000);
     expect(await stub.admit("full", "a", 60_000)).toEqual({ ok: true, probe: false });
   });
