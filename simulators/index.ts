@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import { filesApp } from "./files/app.ts";
+import { logoApp } from "./logo/app.ts";
+import { netsisApp } from "./netsis/app.ts";
 import { platformApp } from "./platform/app.ts";
 
 /**
@@ -7,8 +9,10 @@ import { platformApp } from "./platform/app.ts";
  * prefix. `npm run dev` serves it on http://127.0.0.1:8790; in tests it is the outbound
  * service, so every fetch the gateway makes lands here whatever its host name.
  *
- *   /platform/...   the e-commerce platform's API (simulators/platform)
- *   /files/...      a file host serving CSV exports with Range support (simulators/files)
+ *   /platform/...         the e-commerce platform's API (simulators/platform)
+ *   /files/...            a file host serving CSV exports with Range support (simulators/files)
+ *   /logo/{tenant}/...    Logo Objects REST, one independent ERP per tenant (simulators/logo)
+ *   /netsis/{tenant}/...  Netsis NetOpenX REST, one independent ERP per tenant (simulators/netsis)
  */
 export interface SimEnv {
   /** The bearer token the platform simulator accepts. */
@@ -16,8 +20,10 @@ export interface SimEnv {
 }
 
 const app = new Hono<{ Bindings: SimEnv }>();
-app.get("/", (c) => c.json({ simulators: ["/platform", "/files"] }));
+app.get("/", (c) => c.json({ simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}"] }));
 app.route("/platform", platformApp);
 app.route("/files", filesApp);
+app.route("/logo", logoApp);
+app.route("/netsis", netsisApp);
 
 export default app;

@@ -12,6 +12,12 @@ export type Operation = (typeof OPERATIONS)[number];
 export interface StreamDefinition {
   name: string;
   entities: readonly Entity[];
+  /**
+   * The stream can start from where the last complete run ended: its pages report a
+   * `watermark`, the gateway keeps the last one of a finished run, and the next run's first
+   * page gets it as `since` (unless the run is forced).
+   */
+  incremental?: boolean;
 }
 
 /** One page of raw source rows. The cursor is opaque to everyone but the connector. */
@@ -23,6 +29,17 @@ export interface SourcePage {
   malformed: { row: number; key?: string; reason: string }[];
   /** The number of the first row of this page, counting from 1 across pages, when known. */
   firstRow?: number;
+  /**
+   * Incremental streams: the position of the last row read so far in change order (opaque to
+   * the gateway). The last page's watermark becomes the next run's `since`.
+   */
+  watermark?: string | null;
+}
+
+/** What a page knows beyond its cursor. */
+export interface PageOptions {
+  /** Incremental streams, first page only: the watermark of the last complete run, or null. */
+  since: string | null;
 }
 
 export const CAPABILITIES = ["auth", "readItems", "readStock", "readPrices", "writeOrders"] as const;
@@ -59,7 +76,7 @@ export interface ConnectorContext {
 /** A connector bound to one integration. Failures are `UpstreamError`s (src/net/upstream-error.ts). */
 export interface Connector {
   testConnection(): Promise<CapabilityReport>;
-  fetchPage(stream: string, cursor: string | null, pageSize: number): Promise<SourcePage>;
+  fetchPage(stream: string, cursor: string | null, pageSize: number, options?: PageOptions): Promise<SourcePage>;
   /** Only for connectors with the `orders` operation. Must not create a second ERP order for one orderNumber. */
   createOrder?(order: PlatformOrder): Promise<{ erpOrderId: string; created: boolean }>;
 }
