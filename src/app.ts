@@ -15,6 +15,7 @@ import { guardRoutes } from "./routes/guard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { integrationRoutes } from "./routes/integrations.ts";
 import { mappingRoutes } from "./routes/mappings.ts";
+import { orderRoutes } from "./routes/orders.ts";
 import { syncRoutes } from "./routes/sync.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
@@ -61,6 +62,7 @@ export function createApp() {
   app.route("/api/integrations", guardRoutes);
   app.route("/api/integrations", uploadRoutes);
   app.route("/api", syncRoutes);
+  app.route("/api", orderRoutes);
   app.route("/api/dead-letters", deadLetterRoutes);
   app.route("/api/audit", auditRoutes);
   mountDocs(app);

@@ -16,6 +16,7 @@ export type AuditAction =
   | "integration.mapping_updated"
   | "credentials.reencrypted"
   | "sync.triggered"
+  | "order.received"
   | "integration.circuit_opened"
   | "integration.circuit_closed"
   | "integration.circuit_reset"

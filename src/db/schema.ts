@@ -146,9 +146,27 @@ export const syncPages = sqliteTable(
     page: integer("page").notNull(),
     status: text("status", { enum: ["done"] }).notNull(),
     nextCursor: text("next_cursor"),
+    /** Incremental streams: the position reached in change order by the end of this page. */
+    watermark: text("watermark"),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.stream, t.page] })],
+);
+
+/**
+ * Where the last complete run of an incremental stream ended, per integration: the next run
+ * starts there (minus the connector's overlap window) instead of reading everything again.
+ */
+export const syncWatermarks = sqliteTable(
+  "sync_watermarks",
+  {
+    integrationId: text("integration_id").notNull(),
+    stream: text("stream").notNull(),
+    watermark: text("watermark").notNull(),
+    runId: text("run_id").notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.stream] })],
 );
 
 /** What the gateway last pushed per (integration, entity, key): the delta compares against it. */
@@ -226,6 +244,37 @@ export const integrationEvents = sqliteTable(
     index("integration_events_integration_idx").on(t.integrationId, t.createdAt),
   ],
 );
+
+export const ORDER_STATUSES = ["queued", "exported", "failed"] as const;
+
+/**
+ * Orders from the platform to be written into the merchant's ERP. The order number is the
+ * natural key: one row per (integration, order number), however often the order arrives.
+ */
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    integrationId: text("integration_id").notNull(),
+    merchantId: text("merchant_id").notNull(),
+    orderNumber: text("order_number").notNull(),
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    erpOrderId: text("erp_order_id"),
+    /** False when the ERP already had the order (found by number) and nothing was written. */
+    createdInErp: integer("created_in_erp", { mode: "boolean" }),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    exportedAt: integer("exported_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("orders_integration_number_uq").on(t.integrationId, t.orderNumber),
+    index("orders_integration_created_idx").on(t.integrationId, t.createdAt),
+  ],
+);
+export type OrderRow = typeof orders.$inferSelect;
 
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;

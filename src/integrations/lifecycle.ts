@@ -6,10 +6,13 @@ import { newId } from "../db/ids.ts";
 import {
   deadLetters,
   type IntegrationRow,
+  integrationEvents,
   integrations,
+  orders,
   recordHashes,
   syncPages,
   syncRuns,
+  syncWatermarks,
   uploadChunks,
   uploads,
 } from "../db/schema.ts";
@@ -162,7 +165,7 @@ export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promis
   if (changes(removed) !== 1) throw AppError.notFound("integration", row.id);
 }
 
-/** Runs, page markers, delta hashes, dead letters and uploads of an integration. */
+/** Everything the gateway kept for an integration: runs, pages, hashes, watermarks, dead letters, uploads, orders, events. */
 function dependentsOf(db: Db, integrationId: string) {
   const runIds = db.select({ id: syncRuns.id }).from(syncRuns).where(eq(syncRuns.integrationId, integrationId));
   const uploadIds = db.select({ id: uploads.id }).from(uploads).where(eq(uploads.integrationId, integrationId));
@@ -173,6 +176,9 @@ function dependentsOf(db: Db, integrationId: string) {
     db.delete(deadLetters).where(eq(deadLetters.integrationId, integrationId)),
     db.delete(uploadChunks).where(inArray(uploadChunks.uploadId, uploadIds)),
     db.delete(uploads).where(eq(uploads.integrationId, integrationId)),
+    db.delete(syncWatermarks).where(eq(syncWatermarks.integrationId, integrationId)),
+    db.delete(orders).where(eq(orders.integrationId, integrationId)),
+    db.delete(integrationEvents).where(eq(integrationEvents.integrationId, integrationId)),
   ];
 }
 

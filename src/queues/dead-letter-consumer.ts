@@ -2,36 +2,57 @@ import { getDb } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { deadLetters } from "../db/schema.ts";
 import type { Logger } from "../observability/logger.ts";
+import { failOrder } from "../orders/export.ts";
+import { findOrder } from "../orders/store.ts";
 import { findRun, finishRun } from "../sync/runs.ts";
 import { SyncMessage } from "./messages.ts";
 
 /**
  * Consumer of the dead-letter queue: every job that failed its last retry is stored with the
- * last error its run recorded, where an operator can list it, see why, and replay it; its run
- * is marked `dead`. Even an unreadable body is kept, so nothing disappears silently.
+ * last error its run (or order) recorded, where an operator can list it, see why, and replay
+ * it; its run is marked `dead` (an order `failed`). Even an unreadable body is kept, so nothing
+ * disappears silently.
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env, log: Logger): Promise<void> {
   const db = getDb(env);
   for (const message of batch.messages) {
     const parsed = SyncMessage.safeParse(message.body);
-    const run = parsed.success ? await findRun(db, parsed.data.runId) : undefined;
+    const owner = parsed.success ? await ownerOf(env, parsed.data) : undefined;
     const error =
-      run?.lastError ?? (parsed.success ? "unknown (the run recorded no error)" : "the message body is not a sync job");
+      owner?.lastError ??
+      (parsed.success ? "unknown (the job recorded no error)" : "the message body is not a job the gateway knows");
     await db.insert(deadLetters).values({
       id: newId("dlq"),
-      runId: run?.id ?? null,
-      integrationId: run?.integrationId ?? null,
-      merchantId: run?.merchantId ?? null,
+      runId: owner?.runId ?? null,
+      integrationId: owner?.integrationId ?? null,
+      merchantId: owner?.merchantId ?? null,
       queue: batch.queue,
       message: message.body,
       error,
-      attempts: Math.max(run?.attempts ?? 0, message.attempts),
+      attempts: Math.max(owner?.attempts ?? 0, message.attempts),
       status: "pending",
       createdAt: new Date(),
       replayedAt: null,
     });
-    if (run) await finishRun(db, run.id, "dead", error);
-    log.error("dead letter stored", { messageId: message.id, runId: run?.id, error });
+    await owner?.markDead(error);
+    log.error("dead letter stored", { messageId: message.id, runId: owner?.runId, error });
     message.ack();
   }
+}
+
+/** The run or order a dead job belongs to, and how to mark it dead. */
+async function ownerOf(env: Env, job: SyncMessage) {
+  const db = getDb(env);
+  if (job.kind === "sync.page") {
+    const run = await findRun(db, job.runId);
+    if (!run) return undefined;
+    return {
+      ...run,
+      runId: run.id,
+      markDead: (error: string) => finishRun(db, run.id, "dead", error).then(() => undefined),
+    };
+  }
+  const order = await findOrder(db, job.orderId);
+  if (!order) return undefined;
+  return { ...order, runId: null, markDead: (error: string) => failOrder(env, order.id, `dead-lettered: ${error}`) };
 }

@@ -1,24 +1,21 @@
-import { eq, sql } from "drizzle-orm";
 import { requireConfig } from "../config.ts";
-import { getDb } from "../db/client.ts";
-import { syncRuns } from "../db/schema.ts";
 import { GuardWait } from "../guard/client.ts";
 import { AppError } from "../http/errors.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import type { Logger } from "../observability/logger.ts";
-import { processPage } from "../sync/pipeline.ts";
-import { finishRun } from "../sync/runs.ts";
 import { retryDelaySeconds } from "./backoff.ts";
+import { jobKind } from "./jobs.ts";
 import { SyncMessage } from "./messages.ts";
 
 /**
- * Consumer of the sync queues: one page per message, acknowledged or retried on its own.
+ * Consumer of the sync queues: one job per message (a sync page, or an order to write into the
+ * ERP), acknowledged or retried on its own.
  *
  * - done or nothing to do -> ack
  * - the guard says "not now" (circuit open, lease held, rate limit exhausted) -> ack and send the
  *   job again, delayed until then: waiting is not failing, so it uses up none of its retries
  * - a failure that will not fix itself (a 4xx upstream, unreadable credentials, an invalid
- *   stored mapping) -> the run fails with the reason, ack: no retries burnt
+ *   stored mapping) -> the run (or order) fails with the reason, ack: no retries burnt
  * - anything else (network, 5xx, 429, timeouts, a D1 hiccup) -> retry with capped exponential
  *   backoff and jitter, at least as long as the upstream's Retry-After; after the queue's last
  *   retry the runtime moves the message to the dead-letter queue
@@ -36,9 +33,14 @@ export async function consumeSyncJobs(batch: MessageBatch<unknown>, env: Env, lo
       continue;
     }
     const job = parsed.data;
-    const jobLog = log.child({ runId: job.runId, stream: job.stream, page: job.page, attempt: message.attempts });
+    const kind = jobKind(job);
+    const jobLog = log.child({
+      job: job.kind,
+      attempt: message.attempts,
+      ...("runId" in job ? { runId: job.runId, page: job.page } : { orderId: job.orderId }),
+    });
     try {
-      await processPage(env, job, jobLog);
+      await kind.process(env, job, jobLog);
       message.ack();
     } catch (error) {
       if (error instanceof GuardWait) {
@@ -47,10 +49,9 @@ export async function consumeSyncJobs(batch: MessageBatch<unknown>, env: Env, lo
         continue;
       }
       const failure = classify(error);
-      const db = getDb(env);
       if (!failure.retryable) {
-        jobLog.warn("sync page failed permanently", { error: failure.message });
-        await finishRun(db, job.runId, "failed", failure.message);
+        jobLog.warn("job failed permanently", { error: failure.message });
+        await kind.fail(env, job, failure.message);
         message.ack();
         continue;
       }
@@ -59,16 +60,12 @@ export async function consumeSyncJobs(batch: MessageBatch<unknown>, env: Env, lo
         ...retry,
         retryAfterSeconds: failure.retryAfterSeconds,
       });
-      jobLog.warn("sync page failed; will retry", { error: failure.message, delaySeconds });
-      await db
-        .update(syncRuns)
-        .set({
-          attempts: sql`max(${syncRuns.attempts}, ${message.attempts})`,
-          lastError: failure.message.slice(0, 2000),
-          retryAt: new Date(Date.now() + delaySeconds * 1000),
-          updatedAt: new Date(),
-        })
-        .where(eq(syncRuns.id, job.runId));
+      jobLog.warn("job failed; will retry", { error: failure.message, delaySeconds });
+      await kind.note(env, job, {
+        attempts: message.attempts,
+        error: failure.message,
+        retryAt: new Date(Date.now() + delaySeconds * 1000),
+      });
       message.retry({ delaySeconds });
     }
   }
@@ -87,14 +84,11 @@ function classify(error: unknown): { retryable: boolean; message: string; retryA
   return { retryable: true, message: error instanceof Error ? error.message : String(error) };
 }
 
-/** Puts a job back on its queue until the guard's time, and notes on the run why it waits. */
+/** Puts a job back on its queue until the guard's time, and notes why it waits. */
 async function waitForGuard(env: Env, queue: string, job: SyncMessage, wait: GuardWait, log: Logger): Promise<void> {
   const delaySeconds = Math.min(43_200, Math.max(1, Math.ceil((wait.retryAt - Date.now()) / 1000)));
   const target = queue.endsWith("-priority") ? env.SYNC_QUEUE_PRIORITY : env.SYNC_QUEUE;
   await target.send(job, { delaySeconds });
-  log.info("sync page waits for the guard", { reason: wait.reason, delaySeconds });
-  await getDb(env)
-    .update(syncRuns)
-    .set({ lastError: wait.message.slice(0, 2000), retryAt: new Date(wait.retryAt), updatedAt: new Date() })
-    .where(eq(syncRuns.id, job.runId));
+  log.info("job waits for the guard", { reason: wait.reason, delaySeconds });
+  await jobKind(job).note(env, job, { error: wait.message, retryAt: new Date(wait.retryAt) });
 }

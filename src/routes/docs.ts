@@ -24,6 +24,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
       { name: "Sync", description: "Runs that bring a merchant's data to the platform" },
       { name: "Mappings", description: "How source rows become platform records" },
       { name: "Guard", description: "Circuit breaker, rate limit and connection test of an integration" },
+      { name: "Orders", description: "Platform orders written into the merchant's ERP, once each" },
       { name: "Dead letters", description: "Jobs that failed their last retry" },
       { name: "Audit", description: "Who changed what, and every refused request" },
       { name: "System", description: "Health and operations" },

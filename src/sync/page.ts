@@ -12,6 +12,7 @@ import type { SyncPageMessage } from "../queues/messages.ts";
 import { type Candidate, changedSince, saveHashes, toCandidates } from "./delta.ts";
 import { PartialPushError, type PushResult, pushChanged } from "./push.ts";
 import { recordPage } from "./record.ts";
+import { lastWatermark } from "./watermarks.ts";
 
 /** Where a run goes after a page: the next page of this stream, or the first of the next. */
 export type PageStep = Pick<SyncPageMessage, "stream" | "page" | "cursor">;
@@ -30,7 +31,7 @@ export async function syncPage(
   message: SyncPageMessage,
   log: Logger,
 ): Promise<PageStep | null> {
-  const page = await fetchPage(env, config, integration, run, message);
+  const page = await fetchPage(env, config, db, integration, run, message);
   const entities = streamEntities(integration, run, message.stream);
   const { records, rejected } = mapRows(mappingOf(integration), page.rows, entities, {
     firstRow: page.firstRow ?? message.page * pageSizeOf(integration) + 1,
@@ -71,6 +72,8 @@ export async function syncPage(
   ];
   await recordPage(db, run, message, {
     nextCursor: page.nextCursor,
+    watermark: page.watermark ?? null,
+    incremental: streamOf(integration, run.streams[message.stream] ?? "")?.incremental === true,
     last: next === null,
     read: page.rows.length + page.malformed.length,
     changed: changed.length,
@@ -100,6 +103,7 @@ export function nextStep(run: SyncRunRow, message: SyncPageMessage, nextCursor: 
 async function fetchPage(
   env: Env,
   config: Config,
+  db: Db,
   integration: IntegrationRow,
   run: SyncRunRow,
   message: SyncPageMessage,
@@ -107,8 +111,16 @@ async function fetchPage(
   const connector = await connectorFor(env, config, integration, run.source);
   const stream = run.streams[message.stream];
   if (!stream) throw new Error(`run ${run.id} has no stream ${message.stream}`);
-  return connector.fetchPage(stream, message.cursor, pageSizeOf(integration));
+  // An incremental stream starts where the last complete run ended, unless the run is forced.
+  const since =
+    message.cursor === null && !run.force && streamOf(integration, stream)?.incremental
+      ? await lastWatermark(db, integration.id, stream)
+      : null;
+  return connector.fetchPage(stream, message.cursor, pageSizeOf(integration), { since });
 }
+
+const streamOf = (integration: IntegrationRow, name: string) =>
+  connectorOf(integration.connector).streams.find((s) => s.name === name);
 
 export const pageSizeOf = (integration: IntegrationRow) => Number(integration.settings.pageSize ?? 500);
 

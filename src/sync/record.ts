@@ -4,13 +4,15 @@ import { type RejectedRecord, type SyncRunRow, syncPages, syncRuns } from "../db
 import type { SyncPageMessage } from "../queues/messages.ts";
 import { type Candidate, saveHashes } from "./delta.ts";
 import { ACTIVE_STATUSES } from "./runs.ts";
+import { commitWatermark } from "./watermarks.ts";
 
 /** How many rejected records a run keeps as a sample (all are counted). */
 const REJECTED_SAMPLE_SIZE = 20;
 
 /**
  * Records the page in one transaction: the hashes of what was pushed, the run's counters (and
- * its outcome after the last page), and the page marker. The counters only move if the marker
+ * its outcome after the last page), the page marker, and at the end of an incremental stream
+ * the watermark the next run starts from. The counters only move if the marker
  * is new, so a page processed twice by concurrent deliveries is counted once.
  */
 export async function recordPage(
@@ -19,6 +21,9 @@ export async function recordPage(
   message: SyncPageMessage,
   page: {
     nextCursor: string | null;
+    watermark: string | null;
+    /** The stream is incremental: its end moves the integration's watermark. */
+    incremental: boolean;
     last: boolean;
     read: number;
     changed: number;
@@ -60,9 +65,11 @@ export async function recordPage(
         page: message.page,
         status: "done",
         nextCursor: page.nextCursor,
+        watermark: page.watermark,
         finishedAt: now,
       })
       .onConflictDoNothing(),
     ...saveHashes(db, run.integrationId, page.pushed, now),
+    ...(page.incremental && page.nextCursor === null ? [commitWatermark(db, run, message.stream, now)] : []),
   ]);
 }

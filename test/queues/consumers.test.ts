@@ -132,6 +132,10 @@ describe("dead-letter queue consumer", () => {
     const letter = await env.DB.prepare("SELECT * FROM dead_letters WHERE message LIKE '%is this%'").first<
       Record<string, unknown>
     >();
-    expect(letter).toMatchObject({ run_id: null, merchant_id: null, error: "the message body is not a sync job" });
+    expect(letter).toMatchObject({
+      run_id: null,
+      merchant_id: null,
+      error: "the message body is not a job the gateway knows",
+    });
   });
 });

@@ -1,0 +1,116 @@
+import { and, eq } from "drizzle-orm";
+import { requireConfig } from "../config.ts";
+import type { PlatformOrder } from "../connectors/definition.ts";
+import { connectorFor } from "../connectors/instance.ts";
+import { type Db, getDb } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { integrationEvents, type OrderRow, orders } from "../db/schema.ts";
+import { circuitOutcome, GuardWait, guardOf, LEASE_MS } from "../guard/client.ts";
+import { guardConfig } from "../guard/config.ts";
+import { connectorOf } from "../integrations/patch.ts";
+import { findIntegration } from "../integrations/store.ts";
+import { UpstreamError } from "../net/upstream-error.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { OrderExportMessage } from "../queues/messages.ts";
+import { findOrder } from "./store.ts";
+
+/**
+ * Writes one order into the merchant's ERP, exactly once: an order already exported is not
+ * touched, the order's own lease in the guard keeps two deliveries from writing at the same
+ * time, and the connector looks the order number up in the ERP before it writes. Under the
+ * integration's circuit like every call to its system.
+ */
+export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger): Promise<void> {
+  const db = getDb(env);
+  const order = await findOrder(db, job.orderId);
+  if (order?.status !== "queued") return; // exported, failed, or gone: nothing to do
+  const integration = await findIntegration(db, order.integrationId);
+  if (!integration) return failOrder(env, order.id, "The integration was deleted before the order was exported");
+  if (!connectorOf(integration.connector).supportedOperations.includes("orders")) {
+    return failOrder(env, order.id, `The ${integration.connector} connector cannot write orders`);
+  }
+
+  const settings = guardConfig(integration);
+  const guard = guardOf(env, integration.id);
+  const holder = `${order.id}/${crypto.randomUUID()}`;
+  const admission = await guard.admit(`order:${order.orderNumber}`, holder, LEASE_MS);
+  if (!admission.ok) throw new GuardWait(admission.retryAt, admission.reason);
+
+  let result: { erpOrderId: string; created: boolean };
+  try {
+    const connector = await connectorFor(env, await requireConfig(env), integration);
+    if (!connector.createOrder)
+      throw new UpstreamError("connector", "This connector cannot write orders", { retryable: false });
+    result = await connector.createOrder(order.payload as unknown as PlatformOrder);
+  } catch (error) {
+    const outcome = circuitOutcome(error);
+    const after = await guard.finish(settings, `order:${order.orderNumber}`, holder, outcome);
+    const transient = !(error instanceof UpstreamError) || error.retryable;
+    if (outcome.kind === "failure" && transient && after.state === "open" && after.nextProbeAt !== null) {
+      throw new GuardWait(after.nextProbeAt, "circuit_open", { cause: error });
+    }
+    throw error;
+  }
+  await guard.finish(settings, `order:${order.orderNumber}`, holder, { kind: "success" });
+  await markExported(db, order, result);
+  log.info("order exported", {
+    orderId: order.id,
+    orderNumber: order.orderNumber,
+    erpOrderId: result.erpOrderId,
+    created: result.created,
+  });
+}
+
+/** The order is in the ERP: recorded with the ERP's id, and `order.exported` goes to the outbox. */
+async function markExported(db: Db, order: OrderRow, result: { erpOrderId: string; created: boolean }) {
+  const now = new Date();
+  await db.batch([
+    db
+      .update(orders)
+      .set({
+        status: "exported",
+        erpOrderId: result.erpOrderId,
+        createdInErp: result.created,
+        lastError: null,
+        exportedAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(orders.id, order.id), eq(orders.status, "queued"))),
+    db.insert(integrationEvents).values({
+      id: newId("evt"),
+      integrationId: order.integrationId,
+      merchantId: order.merchantId,
+      type: "order.exported",
+      payload: {
+        orderId: order.id,
+        orderNumber: order.orderNumber,
+        erpOrderId: result.erpOrderId,
+        createdInErp: result.created,
+      },
+      createdAt: now,
+      dispatchedAt: null,
+    }),
+  ]);
+}
+
+/** The order cannot be exported: failed with the reason, and `order.failed` goes to the outbox. */
+export async function failOrder(env: Env, orderId: string, reason: string): Promise<void> {
+  const db = getDb(env);
+  const now = new Date();
+  const failed = await db
+    .update(orders)
+    .set({ status: "failed", lastError: reason.slice(0, 2000), updatedAt: now })
+    .where(and(eq(orders.id, orderId), eq(orders.status, "queued")))
+    .returning()
+    .get();
+  if (!failed) return;
+  await db.insert(integrationEvents).values({
+    id: newId("evt"),
+    integrationId: failed.integrationId,
+    merchantId: failed.merchantId,
+    type: "order.failed",
+    payload: { orderId: failed.id, orderNumber: failed.orderNumber, reason: failed.lastError },
+    createdAt: now,
+    dispatchedAt: null,
+  });
+}
