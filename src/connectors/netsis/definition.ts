@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from "../definition.ts";
-import { connectorNotYetAvailable } from "../not-yet-available.ts";
+import { createNetsisConnector } from "./connector.ts";
 
 /**
  * Netsis ERP through NetOpenX REST (`/api/v2`). Login is `POST /token` with a form body that
- * names the branch and the company database as well as the user.
+ * names the branch and the company database as well as the user. Three streams, each read in
+ * full by offset: stock cards (`items`), stock balances (`stock`), sales prices (`prices`);
+ * orders are written as sales-order slips. The API shapes assumed are in connector.ts.
  */
 export const netsisConnector = {
   name: "Netsis ERP (NetOpenX REST)",
@@ -39,13 +41,45 @@ export const netsisConnector = {
       { sourceField: "StokTemelBilgi.Stok_Kodu", targetField: "products.sku", transformation: "trim", required: true },
       { sourceField: "StokTemelBilgi.Stok_Adi", targetField: "products.name", transformation: "trim", required: true },
       { sourceField: "StokTemelBilgi.Grup_Kodu", targetField: "products.category", transformation: "trim" },
+      { sourceField: "StokEkBilgi.Barkod1", targetField: "products.barcode", transformation: "trim" },
       { sourceField: "StokTemelBilgi.KDV_Orani", targetField: "products.vatRate", transformation: "parseDecimal" },
+      {
+        sourceField: "StokTemelBilgi.Olcu_Br1",
+        targetField: "products.unit",
+        transformation: "trim|uppercase|lookup:netsisUnits",
+      },
       { sourceField: "StokKodu", targetField: "inventory.sku", transformation: "trim", required: true },
-      { sourceField: "Bakiye", targetField: "inventory.stock", transformation: "parseInt", required: true },
+      // KG balances are fractional; the platform counts whole units.
+      { sourceField: "Bakiye", targetField: "inventory.stock", transformation: "parseDecimal|round:0", required: true },
+      { sourceField: "DepoKodu", targetField: "inventory.warehouse", transformation: "toString" },
       { sourceField: "StokKodu", targetField: "prices.sku", transformation: "trim", required: true },
       { sourceField: "Fiyat", targetField: "prices.price", transformation: "parseDecimal", required: true },
-      { sourceField: "DovizTipi", targetField: "prices.currency", transformation: "uppercase", defaultValue: "TRY" },
+      {
+        sourceField: "DovizTipi",
+        targetField: "prices.currency",
+        transformation: "lookup:netsisCurrencies",
+        defaultValue: "TRY",
+      },
+      { sourceField: "KdvDahil", targetField: "prices.vatIncluded", transformation: "toBoolean" },
     ],
+    lookups: {
+      netsisCurrencies: { "0": "TRY", "1": "USD", "2": "EUR" },
+      netsisUnits: {
+        AD: "piece",
+        ADET: "piece",
+        KG: "kg",
+        GR: "g",
+        LT: "l",
+        MT: "m",
+        M2: "m2",
+        M3: "m3",
+        PK: "pack",
+        KOLI: "box",
+        KUTU: "box",
+        TAKIM: "set",
+        CIFT: "pair",
+      },
+    },
   },
-  create: () => connectorNotYetAvailable("Netsis"),
+  create: createNetsisConnector,
 } satisfies ConnectorDefinition;

@@ -1,0 +1,123 @@
+import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
+import { UpstreamError } from "../../net/upstream-error.ts";
+import type { ConnectorContext } from "../definition.ts";
+
+/** The credentials as the definition's schema has validated them. */
+export interface NetsisCredentials {
+  endpoint: string;
+  username: string;
+  password: string;
+  branchCode: number;
+  dbName: string;
+  dbUser: string;
+  dbPassword: string;
+  dbType: "MSSQL" | "ORACLE";
+}
+
+interface CachedToken {
+  /** SHA-256 of the credentials the token was issued for: changed credentials log in again. */
+  credentials: string;
+  token: string;
+  expiresAt: number;
+}
+
+// Per isolate, one token per integration: the code holds no bindings, only what the ERP issued,
+// and a page (one Worker invocation) reuses the token the previous page got.
+const tokens = new Map<string, CachedToken>();
+
+// NetOpenX's JNVTTipi, sent as its numeric value as its .NET client does.
+const DB_TYPES: Record<NetsisCredentials["dbType"], string> = { MSSQL: "0", ORACLE: "1" };
+
+export const baseUrl = (credentials: NetsisCredentials) => credentials.endpoint.replace(/\/+$/, "");
+
+/**
+ * A bearer token for the integration: the cached one while it has more than a margin of its
+ * `expires_in` left (and was issued for these credentials), else a fresh login. `fresh` skips
+ * the cache (a connection test must prove that the credentials work now).
+ */
+export async function bearerToken(
+  fetch: ConnectorContext["fetch"],
+  integrationId: string,
+  credentials: NetsisCredentials,
+  options: { fresh?: boolean } = {},
+): Promise<string> {
+  const fingerprint = await sha256Hex(canonicalJson(credentials));
+  const cached = tokens.get(integrationId);
+  if (!options.fresh && cached?.credentials === fingerprint && cached.expiresAt > Date.now()) return cached.token;
+  const { token, expiresIn } = await login(fetch, credentials);
+  const margin = Math.min(60, Math.floor(expiresIn / 10));
+  tokens.set(integrationId, { credentials: fingerprint, token, expiresAt: Date.now() + (expiresIn - margin) * 1000 });
+  return token;
+}
+
+/** Drops the integration's cached token if it is still `token` (Netsis refused it). */
+export function forgetToken(integrationId: string, token: string): void {
+  if (tokens.get(integrationId)?.token === token) tokens.delete(integrationId);
+}
+
+/**
+ * `POST /token` with NetOpenX's form. A refusal is permanent and says it in Netsis' own words
+ * (`error_description`), with status 401 so that the circuit counts it as refused credentials;
+ * 408/429/5xx are retryable.
+ */
+async function login(
+  fetch: ConnectorContext["fetch"],
+  c: NetsisCredentials,
+): Promise<{ token: string; expiresIn: number }> {
+  const form = new URLSearchParams({
+    grant_type: "password",
+    branchcode: String(c.branchCode),
+    username: c.username,
+    password: c.password,
+    dbname: c.dbName,
+    dbuser: c.dbUser,
+    dbpassword: c.dbPassword,
+    dbtype: DB_TYPES[c.dbType] ?? "0",
+  });
+  const res = await fetch(`${baseUrl(c)}/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+    body: form.toString(),
+  });
+  const body = await readJson(res);
+  if (res.ok) {
+    const token = body?.access_token;
+    if (typeof token !== "string" || token === "") {
+      throw new UpstreamError("connector", "Netsis login answered without an access_token (check the endpoint)", {
+        retryable: false,
+        status: res.status,
+      });
+    }
+    const expiresIn = Number(body?.expires_in);
+    return { token, expiresIn: Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600 };
+  }
+  const description = textOf(body?.error_description) ?? textOf(body?.error);
+  const failed = UpstreamError.fromResponse("connector", res, "Netsis login", description);
+  if (failed.retryable) throw failed;
+  if (res.status === 404) {
+    throw new UpstreamError("connector", `Netsis has no /token at ${baseUrl(c)} (HTTP 404): check the endpoint`, {
+      retryable: false,
+      status: 404,
+    });
+  }
+  throw new UpstreamError("connector", `Netsis login failed: ${description ?? `HTTP ${res.status}`}`, {
+    retryable: false,
+    status: 401,
+  });
+}
+
+/** The body as a JSON object, or null when it is not one (an HTML error page, nothing at all). */
+export async function readJson(res: Response): Promise<Record<string, unknown> | null> {
+  const text = await res.text().catch(() => "");
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export const textOf = (value: unknown): string | undefined =>
+  typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
