@@ -1,0 +1,165 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api } from "../helpers/api.ts";
+import { admin, merchant, viewer } from "../helpers/auth.ts";
+import { netsisCredentials, netsisSlips, newTenant } from "../helpers/netsis.ts";
+import { putFile } from "../helpers/sims.ts";
+import { newMerchant } from "../helpers/unique.ts";
+
+const order = (orderNumber: string, sku = "NT-000001") => ({
+  orderNumber,
+  customerCode: "120.01.001",
+  currency: "TRY",
+  createdAt: "2026-11-28T09:30:00Z",
+  lines: [
+    { sku, quantity: 2, unitPrice: 149.9, vatRate: 20 },
+    { sku: "NT-000002", quantity: 1, unitPrice: 20, vatRate: 10 },
+  ],
+});
+
+async function netsisIntegration(label: string) {
+  const merchantId = newMerchant(label);
+  const tenant = newTenant(label);
+  const res = await api("POST", "/api/integrations", {
+    token: await admin(),
+    body: { merchantId, name: label, type: "webhook", connector: "netsis", credentials: netsisCredentials(tenant) },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { merchantId, tenant, id: res.body.data.id as string };
+}
+
+async function send(id: string, body: unknown, token?: string) {
+  return api("POST", `/api/integrations/${id}/orders`, { token: token ?? (await admin()), body });
+}
+
+/** Polls an order until it leaves `queued` (the export runs on the queue). */
+async function settled(orderId: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await api("GET", `/api/orders/${orderId}`, { token: await admin() });
+    expect(res.status).toBe(200);
+    if (res.body.data.status !== "queued") return res.body.data;
+    if (Date.now() > deadline) throw new Error(`order ${orderId} still queued: ${JSON.stringify(res.body.data)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const events = async (integrationId: string) =>
+  (
+    await env.DB.prepare(
+      "SELECT type, payload FROM integration_events WHERE integration_id = ? ORDER BY created_at, id",
+    )
+      .bind(integrationId)
+      .all<{ type: string; payload: string }>()
+  ).results.map((e) => ({ type: e.type, payload: JSON.parse(e.payload) }));
+
+describe("orders into the ERP", () => {
+  it("writes an order into the ERP once, records the ERP's id and emits order.exported", async () => {
+    const { id, tenant } = await netsisIntegration("m-order");
+    const res = await send(id, order("SO-1001"));
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect(res.body.data).toMatchObject({ duplicate: false, order: { orderNumber: "SO-1001", status: "queued" } });
+
+    const done = await settled(res.body.data.order.id);
+    expect(done).toMatchObject({ status: "exported", erpOrderId: "SO-1001", createdInErp: true, lastError: null });
+    const slips = await netsisSlips(tenant);
+    expect(slips.slips.map((s) => s.FATIRS_NO)).toEqual(["SO-1001"]);
+    expect(slips.slips[0]?.Kalems).toHaveLength(2);
+    expect(await events(id)).toEqual([
+      {
+        type: "order.exported",
+        payload: expect.objectContaining({ orderNumber: "SO-1001", erpOrderId: "SO-1001", createdInErp: true }),
+      },
+    ]);
+  });
+
+  it("answers the same order number again with the first order and writes nothing more", async () => {
+    const { id, tenant } = await netsisIntegration("m-order-twice");
+    const first = await send(id, order("SO-2001"));
+    await settled(first.body.data.order.id);
+    const again = await send(id, order("SO-2001"));
+    expect(again.status).toBe(202);
+    expect(again.body.data).toMatchObject({
+      duplicate: true,
+      order: { id: first.body.data.order.id, status: "exported" },
+    });
+    expect((await netsisSlips(tenant)).count).toBe(1);
+  });
+
+  it("never writes a second ERP order when the export job is delivered again", async () => {
+    const { id, tenant } = await netsisIntegration("m-order-redeliver");
+    const sent = await send(id, order("SO-3001"));
+    const orderId = sent.body.data.order.id as string;
+    await settled(orderId);
+    const job = { kind: "order.export", orderId, integrationId: id };
+
+    // A redelivery after the export: the order is exported, nothing happens.
+    await env.SYNC_QUEUE_PRIORITY.send(job);
+    // A crash after the ERP write but before the gateway recorded it: the connector finds the
+    // number in the ERP and records it without writing again.
+    await env.DB.prepare("UPDATE orders SET status = 'queued', erp_order_id = NULL WHERE id = ?").bind(orderId).run();
+    await Promise.all([env.SYNC_QUEUE_PRIORITY.send(job), env.SYNC_QUEUE_PRIORITY.send(job)]);
+    const redone = await settled(orderId);
+    expect(redone).toMatchObject({ status: "exported", erpOrderId: "SO-3001", createdInErp: false });
+    expect((await netsisSlips(tenant)).count).toBe(1);
+  });
+
+  it("fails an order the ERP refuses, with the ERP's reason, and a resend retries it", async () => {
+    const { id, tenant } = await netsisIntegration("m-order-bad");
+    const sent = await send(id, order("SO-4001", "NO-SUCH-CODE"));
+    const failed = await settled(sent.body.data.order.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.lastError).toMatch(/NO-SUCH-CODE/);
+    expect((await events(id)).map((e) => e.type)).toEqual(["order.failed"]);
+    expect((await netsisSlips(tenant)).count).toBe(0);
+
+    const resent = await send(id, order("SO-4001", "NO-SUCH-CODE"));
+    expect(resent.body.data).toMatchObject({ duplicate: true, order: { status: "queued" } });
+    expect((await settled(sent.body.data.order.id)).status).toBe("failed");
+  });
+
+  it("lists an integration's orders and scopes them to their merchant", async () => {
+    const { id, merchantId } = await netsisIntegration("m-order-list");
+    const sent = await send(id, order("SO-5001"));
+    await settled(sent.body.data.order.id);
+    const list = await api("GET", `/api/integrations/${id}/orders?status=exported`, {
+      token: await merchant(merchantId),
+    });
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((o: { orderNumber: string }) => o.orderNumber)).toEqual(["SO-5001"]);
+    const other = await api("GET", `/api/orders/${sent.body.data.order.id}`, { token: await merchant("someone-else") });
+    expect(other.status).toBe(404);
+  });
+});
+
+describe("order input", () => {
+  it("refuses orders for a connector that cannot write them", async () => {
+    const merchantId = newMerchant("m-order-csv");
+    const url = await putFile(`${merchantId}.csv`, "sku,name,price,stock\nA,B,1,1\n");
+    const csv = await api("POST", "/api/integrations", {
+      token: await admin(),
+      body: { merchantId, name: "csv", type: "webhook", connector: "csv", credentials: { url } },
+    });
+    const res = await send(csv.body.data.id, order("SO-6001"));
+    expect(res.status).toBe(400);
+    expect(res.body.details[0]).toMatchObject({ field: "id", message: expect.stringMatching(/cannot write orders/) });
+  });
+
+  it("names the bad field of a malformed order and stores nothing", async () => {
+    const { id } = await netsisIntegration("m-order-invalid");
+    const res = await send(id, { ...order("SO-7001"), lines: [] });
+    expect(res.status).toBe(400);
+    expect(res.body.details[0].field).toBe("lines");
+    const bad = await send(id, { ...order("SO 7002") });
+    expect(bad.body.details[0].field).toBe("orderNumber");
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM orders WHERE integration_id = ?")
+      .bind(id)
+      .first<{ n: number }>();
+    expect(stored?.n).toBe(0);
+  });
+
+  it("lets no viewer send orders", async () => {
+    const { id, merchantId } = await netsisIntegration("m-order-viewer");
+    expect((await send(id, order("SO-8001"), await viewer(merchantId))).status).toBe(403);
+  });
+});
