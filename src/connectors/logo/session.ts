@@ -1,0 +1,112 @@
+import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
+import { UpstreamError } from "../../net/upstream-error.ts";
+import type { ConnectorContext } from "../definition.ts";
+import { LogoError, logoFailure, permanent, readProblem } from "./errors.ts";
+
+/** The credentials of a Logo integration (validated by the definition's schema). */
+export interface LogoCredentials {
+  endpoint: string;
+  username: string;
+  password: string;
+  firmNo: number;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+interface Token {
+  value: string;
+  /** When to stop using it: `expires_in` minus a margin, in ms since the epoch. */
+  usableUntil: number;
+}
+
+// Tokens per (integration, credentials), so that the pages of a sync — each its own Worker
+// invocation, often in the same isolate — do not log in every time. A token is no secret worth
+// more than the credentials the same isolate already holds; new credentials mean a new key.
+const tokens = new Map<string, Promise<Token>>();
+const MAX_TOKENS = 1000;
+
+/** Logins and their cache, for one integration. */
+export interface LogoSession {
+  /** A usable token: the cached one, or a new login (always a new login when `fresh`). */
+  token(fresh?: boolean): Promise<string>;
+  /** Drops `token` from the cache (Logo said it is no longer valid). */
+  forget(token: string): Promise<void>;
+}
+
+export const endpointOf = (c: LogoCredentials): string => c.endpoint.replace(/\/+$/, "");
+
+export function logoSession(context: ConnectorContext, credentials: LogoCredentials): LogoSession {
+  let key: Promise<string> | undefined;
+  const cacheKey = () => {
+    key ??= sha256Hex(canonicalJson(credentials)).then((hash) => `${context.integrationId}:${hash}`);
+    return key;
+  };
+  const cached = async (k: string) => (await tokens.get(k)?.catch(() => null)) ?? null;
+
+  return {
+    async token(fresh = false) {
+      const k = await cacheKey();
+      const current = fresh ? null : await cached(k);
+      if (current && current.usableUntil > Date.now()) return current.value;
+      // The pending login is cached, so concurrent calls share it instead of logging in twice.
+      const pending = login(context, credentials);
+      tokens.delete(k);
+      tokens.set(k, pending);
+      if (tokens.size > MAX_TOKENS) tokens.delete(tokens.keys().next().value as string);
+      try {
+        return (await pending).value;
+      } catch (error) {
+        if (tokens.get(k) === pending) tokens.delete(k);
+        throw error;
+      }
+    },
+    async forget(token) {
+      const k = await cacheKey();
+      if ((await cached(k))?.value === token) tokens.delete(k);
+    },
+  };
+}
+
+/** `POST /token`: the password grant with the firm number, the REST client as HTTP Basic. */
+async function login(context: ConnectorContext, c: LogoCredentials): Promise<Token> {
+  const form = new URLSearchParams({
+    grant_type: "password",
+    username: c.username,
+    password: c.password,
+    firmno: String(c.firmNo),
+  });
+  const response = await context.fetch(`${endpointOf(c)}/token`, {
+    method: "POST",
+    headers: {
+      Accept: "application/json",
+      "Content-Type": "application/x-www-form-urlencoded",
+      Authorization: basicAuth(c.clientId ?? "LOGO", c.clientSecret ?? "LOGO"),
+    },
+    body: form.toString(),
+  });
+  if (!response.ok) {
+    const problem = await readProblem(response);
+    if (problem.error === "invalid_grant" || problem.error === "invalid_client") {
+      // Refused credentials: no retry will fix them, and the circuit counts them as an auth failure.
+      const refused = new UpstreamError("connector", `Logo login failed: ${problem.description}`, {
+        retryable: false,
+        status: 401,
+      });
+      throw new LogoError(refused, problem);
+    }
+    throw await logoFailure(response, "POST /token", problem);
+  }
+  const body = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
+  if (typeof body?.access_token !== "string" || body.access_token === "") {
+    throw permanent("Logo POST /token answered without an access_token");
+  }
+  const lifetime = typeof body.expires_in === "number" && body.expires_in > 0 ? body.expires_in : 3600;
+  const margin = Math.min(60, lifetime / 10);
+  return { value: body.access_token, usableUntil: Date.now() + (lifetime - margin) * 1000 };
+}
+
+function basicAuth(id: string, secret: string): string {
+  // btoa only takes Latin-1 text; credentials may be any UTF-8, so encode them to bytes first.
+  const bytes = new TextEncoder().encode(`${id}:${secret}`);
+  return `Basic ${btoa(String.fromCharCode(...bytes))}`;
+}

@@ -1,0 +1,95 @@
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { Connector, SourcePage } from "../../src/connectors/definition.ts";
+import { createLogoConnector } from "../../src/connectors/logo/connector.ts";
+import { SIMS } from "./sims.ts";
+import { newMerchant } from "./unique.ts";
+
+/** A fresh Logo ERP on the simulator (every tenant is its own, created on first use). */
+export const newLogoTenant = (label: string) => newMerchant(`logo-${label}`);
+
+export const logoEndpoint = (tenant: string) => `${SIMS}/logo/${tenant}/api/v1`;
+
+/** Calls a `/logo/{tenant}/__sim/...` control and returns its JSON. */
+export async function logoSim<T = any>(tenant: string, method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${SIMS}/logo/${tenant}/__sim${path}`, {
+    method,
+    ...(body !== undefined ? { body: JSON.stringify(body), headers: { "content-type": "application/json" } } : {}),
+  });
+  expect(res.status, `${method} __sim${path}`).toBeLessThan(300);
+  return (res.status === 204 ? null : await res.json()) as T;
+}
+
+export const configureLogo = (tenant: string, config: Record<string, unknown>) =>
+  logoSim(tenant, "PUT", "/config", config);
+
+export const logoStats = (tenant: string) =>
+  logoSim<{ logins: number; requests: number; tokens: number; orders: number }>(tenant, "GET", "/stats");
+
+export const touchLogo = (tenant: string, body: { codes?: string[]; count?: number; at?: string }) =>
+  logoSim<{ touched: string[] }>(tenant, "POST", "/touch", body);
+
+/** The credentials of the simulator's default user, for `tenant`. */
+export const logoCredentials = (tenant: string, overrides: Record<string, unknown> = {}) => ({
+  endpoint: logoEndpoint(tenant),
+  username: "logo",
+  password: "logo-pass",
+  firmNo: 1,
+  ...overrides,
+});
+
+/** The Logo connector bound to `tenant`, calling the simulator with plain fetch (no guard). */
+export function logoConnector(
+  tenant: string,
+  options: { credentials?: Record<string, unknown>; settings?: Record<string, unknown>; integrationId?: string } = {},
+): Connector {
+  return createLogoConnector({
+    integrationId: options.integrationId ?? `int_${tenant}`,
+    merchantId: tenant,
+    credentials: logoCredentials(tenant, options.credentials),
+    settings: { periodNo: 1, warehouseNo: -1, currency: "TRY", ...options.settings },
+    fetch: (url, init) => fetch(url, init),
+    env,
+  });
+}
+
+export interface ReadResult {
+  rows: Record<string, unknown>[];
+  malformed: SourcePage["malformed"];
+  pages: SourcePage[];
+  watermark: string | null;
+}
+
+/**
+ * Reads a stream to its end, page by page, as the sync engine would; `between` runs after each
+ * page but the last (to change the ERP during a run).
+ */
+export async function readStream(
+  connector: Connector,
+  stream: string,
+  pageSize: number,
+  options: { since?: string | null; between?: (pages: number, sofar: ReadResult) => Promise<void> } = {},
+): Promise<ReadResult> {
+  const result: ReadResult = { rows: [], malformed: [], pages: [], watermark: null };
+  let cursor: string | null = null;
+  do {
+    const since = result.pages.length === 0 ? (options.since ?? null) : null;
+    const page: SourcePage = await connector.fetchPage(stream, cursor, pageSize, { since });
+    result.pages.push(page);
+    result.rows.push(...page.rows);
+    result.malformed.push(...page.malformed);
+    result.watermark = page.watermark ?? result.watermark;
+    cursor = page.nextCursor;
+    if (cursor && options.between) await options.between(result.pages.length, result);
+    if (result.pages.length > 10_000) throw new Error("readStream: too many pages");
+  } while (cursor);
+  return result;
+}
+
+/** `INTERNAL_REFERENCE`s of rows, sorted. */
+export const refsOf = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => Number(r.INTERNAL_REFERENCE)).sort((a, b) => a - b);
+
+/** A row's change time as `YYYY-MM-DDTHH:MM:SS`. */
+export const changeTimeOf = (row: Record<string, unknown>) =>
+  `${row.DATE_MODIFIED}T${[row.HOUR_MODIFIED, row.MIN_MODIFIED, row.SEC_MODIFIED].map((n) => String(n).padStart(2, "0")).join(":")}`;
