@@ -5,7 +5,8 @@
  * 2. applies the D1 migrations to the local database (.wrangler/state)
  * 3. starts the simulators (platform, file host) on :8790 and the gateway on :8787, the
  *    gateway's PLATFORM_API_URL pointing at the platform simulator
- * 4. once both answer, prints an admin token and requests that show a sync end to end
+ * 4. once both answer, seeds a demo merchant with one integration per connector (through the
+ *    API) and prints an admin token and requests that show syncs and an order end to end
  *
  * Ctrl-C stops everything. Arguments after `--` go to the gateway's `wrangler dev`,
  * e.g. `npm run dev -- --var LOG_LEVEL:debug`.
@@ -13,6 +14,7 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { ensureDevVars, root } from "./lib/dev-vars.ts";
 import { mintToken } from "./lib/mint.ts";
+import { DEMO_MERCHANT, type DemoIntegrations, seedDemo } from "./lib/seed.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const simsPort = Number(process.env.SIMS_PORT ?? 8790);
@@ -84,30 +86,44 @@ process.on("SIGTERM", () => stop(0));
 for (const child of children) child.on("exit", (code) => stop(code ?? 0));
 
 await Promise.all([waitFor(`${base}/health`), waitFor(`${sims}/`)]);
-if (!stopping) printWelcome(await mintToken(vars.JWT_SECRET ?? "", { role: "admin" }));
+if (!stopping) {
+  const token = await mintToken(vars.JWT_SECRET ?? "", { role: "admin" });
+  try {
+    printWelcome(token, await seedDemo(base, sims, token));
+  } catch (error) {
+    console.error(`Seeding the demo merchant failed: ${error instanceof Error ? error.message : error}`);
+  }
+}
 
-function printWelcome(token: string): void {
-  const csv = `${sims}/files/generated/catalogue.csv?rows=2000`;
+function printWelcome(token: string, demo: DemoIntegrations): void {
+  const auth = `-H "Authorization: Bearer $TOKEN"`;
+  const json = `-H 'Content-Type: application/json'`;
   console.log(`
-────────────────────────────────────────────────────────────────────────────────
+────────────────────────────────────────────────────────────────────────────────────────────
  Gateway      ${base}   (API reference: ${base}/docs)
- Simulators   ${sims}   (platform: /platform, file host: /files)
+ Simulators   ${sims}   (/platform, /files, /logo/demo, /netsis/demo)
 
- Admin token (12 h; others: npm run -s token -- --role merchant --merchant demo-merchant):
+ Admin token (12 h; others: npm run -s token -- --role merchant --merchant ${DEMO_MERCHANT}):
    export TOKEN=${token}
 
- Sync a generated 2,000-row CSV catalogue into the platform simulator:
-   ID=$(curl -s -X POST ${base}/api/integrations -H "Authorization: Bearer $TOKEN" \\
-     -H 'Content-Type: application/json' -d '{"merchantId":"demo-merchant","name":"Demo CSV","type":"webhook",
-     "connector":"csv","credentials":{"url":"${csv}"},"settings":{"decimalSeparator":","}}' | jq -r .data.id)
-   RUN=$(curl -s -X POST ${base}/api/integrations/$ID/sync -H "Authorization: Bearer $TOKEN" \\
-     -H 'Content-Type: application/json' -d '{"type":"full"}' | jq -r .data.runId)
-   curl -s ${base}/api/runs/$RUN -H "Authorization: Bearer $TOKEN" | jq .data.status,.data.progress
-   curl -s "${sims}/platform/__sim/merchants/demo-merchant/prices" | jq .count
+ Merchant "${DEMO_MERCHANT}" has one integration per connector, pointing at the simulators:
+   Logo ERP (5,000 items)    ${demo.logo}
+   Netsis ERP (5,000 items)  ${demo.netsis}
+   CSV feed (2,000 rows)     ${demo.csv}
 
- Crons on demand:  curl "${base}/__scheduled?cron=*+*+*+*+*"   (polling)
-                   curl "${base}/__scheduled?cron=0+3+*+*+*"   (maintenance)
-────────────────────────────────────────────────────────────────────────────────
+ 1. Sync the Logo catalogue into the platform simulator, then look at the run and the result:
+   curl -s -X POST ${base}/api/integrations/${demo.logo}/sync ${auth} ${json} -d '{"type":"full"}'
+   curl -s "${base}/api/integrations/${demo.logo}/runs?limit=1" ${auth}
+   curl -s ${sims}/platform/__sim/merchants/${DEMO_MERCHANT}/products | head -c 300; echo
+ 2. The same for Netsis:
+   curl -s -X POST ${base}/api/integrations/${demo.netsis}/sync ${auth} ${json} -d '{"type":"full"}'
+ 3. Send an order to Logo (send it twice: the ERP still gets it once), then see it there:
+   curl -s -X POST ${base}/api/integrations/${demo.logo}/orders ${auth} ${json} -d '{"orderNumber":"SO-1001",
+     "customerCode":"120.01.001","createdAt":"2026-01-20T10:30:00Z","lines":[{"sku":"ITM-000001","quantity":2,"unitPrice":149.9}]}'
+   curl -s ${sims}/logo/demo/__sim/orders
+
+ Crons on demand:  curl "${base}/__scheduled?cron=*+*+*+*+*"   (polling)   …cron=0+3+*+*+*   (maintenance)
+────────────────────────────────────────────────────────────────────────────────────────────
 `);
 }
 
