@@ -15,6 +15,8 @@ import { catalogueBytes } from "./pipeline.ts";
 export interface SyncFigures {
   scenario: string;
   rows: number;
+  /** Source rows the run actually read (an incremental run reads only what changed). */
+  rowsRead: number;
   seconds: number;
   rowsPerSecond: number;
   recordsPushed: number;
@@ -111,8 +113,9 @@ async function timedSync(
   return {
     scenario,
     rows,
-    seconds: Math.round(seconds * 10) / 10,
-    rowsPerSecond: Math.round(rows / seconds),
+    rowsRead: p.itemsRead,
+    seconds: seconds < 10 ? Math.round(seconds * 100) / 100 : Math.round(seconds * 10) / 10,
+    rowsPerSecond: Math.round(p.itemsRead / seconds),
     recordsPushed: p.itemsPushed,
     pages: p.pagesDone,
     platformRequests: p.platformRequests,
@@ -120,6 +123,50 @@ async function timedSync(
       ? Math.round((p.platformRequests / p.itemsPushed) * 1000 * 100) / 100
       : 0,
   };
+}
+
+/**
+ * A Logo ERP of `rows` items: a full sync (items, stock and prices), then 1% of the items
+ * change in the ERP and an incremental sync of the items reads only those.
+ */
+export async function measureLogo(world: World, rows: number): Promise<SyncFigures[]> {
+  const sims = "https://sims.bench";
+  // The simulators Worker directly (dispatchFetch would reach the gateway).
+  const simulators = await world.mf.getWorker("sims");
+  const configure = await simulators.fetch(`${sims}/logo/bench/__sim/config`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ items: rows }),
+  });
+  if (!configure.ok) throw new Error(`Logo simulator: ${configure.status} ${await configure.text()}`);
+  const logo = await world.call("POST", "/api/integrations", {
+    merchantId: "bench-logo",
+    name: "logo",
+    type: "webhook",
+    connector: "logo",
+    credentials: { endpoint: `${sims}/logo/bench/api/v1`, username: "logo", password: "logo-pass", firmNo: 1 },
+    settings: { rateLimitRequests: 1000 },
+  });
+  const full = await timedSync(
+    world,
+    `${rows.toLocaleString("en")}-item Logo ERP, full sync (items, stock, prices)`,
+    rows * 3,
+    async () => (await world.call("POST", `/api/integrations/${logo.id}/sync`, { type: "full" })).runId,
+  );
+  const changed = Math.max(1, Math.round(rows / 100));
+  const touch = await simulators.fetch(`${sims}/logo/bench/__sim/touch`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ count: changed }),
+  });
+  if (!touch.ok) throw new Error(`Logo simulator touch: ${touch.status} ${await touch.text()}`);
+  const incremental = await timedSync(
+    world,
+    `the same ERP after ${changed.toLocaleString("en")} items changed, incremental items sync`,
+    rows,
+    async () => (await world.call("POST", `/api/integrations/${logo.id}/sync`, { type: "products" })).runId,
+  );
+  return [full, incremental];
 }
 
 /** The three scenarios: an uploaded file, a catalogue at a URL, and the same catalogue again. */
