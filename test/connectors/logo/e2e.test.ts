@@ -96,3 +96,34 @@ describe("a Logo sync end to end", () => {
     expect((await platformRecords(merchantId, "prices")).count).toBe(200);
   });
 });
+
+describe("a Logo ERP that throttles", () => {
+  it("pauses every call of the integration for Logo's Retry-After, without counting it as a failure, and the run completes", async () => {
+    const tenant = newLogoTenant("throttle");
+    const merchantId = newMerchant("m-logo-429");
+    await configureLogo(tenant, { items: 60, rateLimitNext: 1, retryAfterSeconds: 2 });
+    const id = await logoIntegration(merchantId, tenant);
+
+    const started = await api("POST", `/api/integrations/${id}/sync`, {
+      token: await admin(),
+      body: { type: "products" },
+    });
+    expect(started.status).toBe(202);
+    // The guard holds all of the integration's calls until Logo's Retry-After has passed.
+    const deadline = Date.now() + 10_000;
+    let guard = (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data;
+    while (!guard.rateLimit.pausedUntil && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 25));
+      guard = (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data;
+    }
+    expect(guard.rateLimit.pausedUntil).not.toBeNull();
+    expect(guard.circuit).toMatchObject({ state: "closed", failures: 0 });
+
+    const run = await waitForRun(started.body.data.runId);
+    expect(run.status).toBe("succeeded");
+    expect((await platformRecords(merchantId, "products")).count).toBe(60);
+    expect(
+      (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data.circuit.failures,
+    ).toBe(0);
+  });
+});
