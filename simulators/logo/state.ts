@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { seededRandom } from "../shared/random.ts";
 
 export const PERMISSIONS = ["items", "stock", "prices", "orders"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -91,7 +92,7 @@ export function tenant(id: string): Tenant {
       touches: new Map(),
       orders: [],
       tokens: new Map(),
-      random: mulberry32(1),
+      random: seededRandom(1),
       stats: { logins: 0, requests: 0 },
       sorted: new Map(),
     };
@@ -105,7 +106,7 @@ export const forgetTenant = (id: string): boolean => tenants.delete(id);
 /** Applies a config patch; the data caches are dropped and the random draws reseeded. */
 export function configure(state: Tenant, patch: ConfigPatch): void {
   state.config = { ...state.config, ...patch };
-  state.random = mulberry32(state.config.seed ?? 1);
+  state.random = seededRandom(state.config.seed ?? 1);
   state.sorted.clear();
 }
 
@@ -126,16 +127,4 @@ export function parseTime(text: string): number | undefined {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(text)) return undefined;
   const ms = Date.parse(`${text}Z`);
   return Number.isNaN(ms) || formatTime(ms / 1000) !== text ? undefined : ms / 1000;
-}
-
-// Small, well-known PRNG: the same seed gives the same sequence of failures on every run.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

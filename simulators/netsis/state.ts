@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { seededRandom } from "../shared/random.ts";
 
 export const PERMISSIONS = ["items", "stock", "prices", "orders"] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -76,7 +77,7 @@ export function tenant(id: string): Tenant {
       config,
       tokens: new Map(),
       slips: [],
-      random: mulberry32(1),
+      random: seededRandom(1),
       stats: { logins: 0, failedLogins: 0, requests: {} },
     };
     tenants.set(id, state);
@@ -93,23 +94,11 @@ export const forgetTenant = (id: string): boolean => tenants.delete(id);
 /** Puts a new configuration in force; tokens stay valid while their user exists. */
 export function configure(state: Tenant, config: SimConfig): void {
   state.config = config;
-  state.random = mulberry32(config.seed ?? 1);
+  state.random = seededRandom(config.seed ?? 1);
 }
 
 /** The configured user with this name (case-insensitive, as Netsis treats user names). */
 export function findUser(state: Tenant, username: string): SimConfig["users"][number] | undefined {
   const wanted = username.toLowerCase();
   return state.config.users.find((u) => u.username.toLowerCase() === wanted);
-}
-
-// Small, well-known PRNG: the same seed gives the same sequence of failures on every run.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

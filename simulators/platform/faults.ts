@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { seededRandom } from "../shared/random.ts";
 import type { MerchantState } from "./state.ts";
 
 /** The body of `PUT /__sim/merchants/{id}/faults`; it replaces whatever faults were in force. */
@@ -31,7 +32,7 @@ export interface InjectedFailure {
 export function setFaults(state: MerchantState, faults: Faults): void {
   state.faults = faults;
   state.rejectSkus = new Set(faults.rejectSkus ?? []);
-  state.random = mulberry32(faults.seed ?? 1);
+  state.random = seededRandom(faults.seed ?? 1);
 }
 
 /**
@@ -61,16 +62,4 @@ export function takeInjectedFailure(state: MerchantState): InjectedFailure | nul
     return { status: 500, code: "INJECTED_FAILURE", error: "injected failure (errorRate)" };
   }
   return null;
-}
-
-// Small, well-known PRNG: the same seed gives the same sequence of failures on every run.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -71,3 +71,38 @@ export function circuitOutcome(error: unknown): PageOutcome {
     status === undefined ? upstream.retryable : status >= 500 || status === 401 || status === 403 || status === 408;
   return counts ? { kind: "failure", reason: upstream.message } : { kind: "neutral" };
 }
+
+/**
+ * Runs `work` under an integration's guard: admitted first (circuit closed or this job is the
+ * probe, and the single-flight lease `lease` free — else a GuardWait), its outcome reported
+ * after, and the lease given back before this returns. A transient failure that opened (or
+ * re-opened) the circuit becomes a GuardWait until the next probe, so that an outage of any
+ * length never uses up a job's retries; permanent failures are thrown as they are.
+ *
+ * @example const next = await underGuard(env, guardConfig(integration), "products", holder, () => syncPage(...))
+ */
+export async function underGuard<T>(
+  env: Pick<Env, "INTEGRATION_GUARD">,
+  config: GuardConfig,
+  lease: string,
+  holder: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const guard = guardOf(env, config.integrationId);
+  const admission = await guard.admit(lease, holder, LEASE_MS);
+  if (!admission.ok) throw new GuardWait(admission.retryAt, admission.reason);
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    const outcome = circuitOutcome(error);
+    const after = await guard.finish(config, lease, holder, outcome);
+    const transient = !(error instanceof UpstreamError) || error.retryable;
+    if (outcome.kind === "failure" && transient && after.state === "open" && after.nextProbeAt !== null) {
+      throw new GuardWait(after.nextProbeAt, "circuit_open", { cause: error });
+    }
+    throw error;
+  }
+  await guard.finish(config, lease, holder, { kind: "success" });
+  return result;
+}

@@ -5,7 +5,7 @@ import { connectorFor } from "../connectors/instance.ts";
 import { type Db, getDb } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { integrationEvents, type OrderRow, orders } from "../db/schema.ts";
-import { circuitOutcome, GuardWait, guardOf, LEASE_MS } from "../guard/client.ts";
+import { underGuard } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { connectorOf } from "../integrations/patch.ts";
 import { findIntegration } from "../integrations/store.ts";
@@ -30,28 +30,13 @@ export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger
     return failOrder(env, order.id, `The ${integration.connector} connector cannot write orders`);
   }
 
-  const settings = guardConfig(integration);
-  const guard = guardOf(env, integration.id);
   const holder = `${order.id}/${crypto.randomUUID()}`;
-  const admission = await guard.admit(`order:${order.orderNumber}`, holder, LEASE_MS);
-  if (!admission.ok) throw new GuardWait(admission.retryAt, admission.reason);
-
-  let result: { erpOrderId: string; created: boolean };
-  try {
+  const result = await underGuard(env, guardConfig(integration), `order:${order.orderNumber}`, holder, async () => {
     const connector = await connectorFor(env, await requireConfig(env), integration);
     if (!connector.createOrder)
       throw new UpstreamError("connector", "This connector cannot write orders", { retryable: false });
-    result = await connector.createOrder(order.payload as unknown as PlatformOrder);
-  } catch (error) {
-    const outcome = circuitOutcome(error);
-    const after = await guard.finish(settings, `order:${order.orderNumber}`, holder, outcome);
-    const transient = !(error instanceof UpstreamError) || error.retryable;
-    if (outcome.kind === "failure" && transient && after.state === "open" && after.nextProbeAt !== null) {
-      throw new GuardWait(after.nextProbeAt, "circuit_open", { cause: error });
-    }
-    throw error;
-  }
-  await guard.finish(settings, `order:${order.orderNumber}`, holder, { kind: "success" });
+    return connector.createOrder(order.payload as unknown as PlatformOrder);
+  });
   await markExported(db, order, result);
   log.info("order exported", {
     orderId: order.id,

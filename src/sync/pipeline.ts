@@ -2,14 +2,13 @@ import { and, eq } from "drizzle-orm";
 import { requireConfig } from "../config.ts";
 import { type Db, getDb } from "../db/client.ts";
 import { type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
-import { circuitOutcome, GuardWait, guardOf, LEASE_MS } from "../guard/client.ts";
+import { underGuard } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { findIntegration } from "../integrations/store.ts";
-import { UpstreamError } from "../net/upstream-error.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { SyncPageMessage } from "../queues/messages.ts";
 import { enqueuePage } from "./enqueue.ts";
-import { nextStep, type PageStep, syncPage } from "./page.ts";
+import { nextStep, syncPage } from "./page.ts";
 import { ACTIVE_STATUSES, findRun, finishRun } from "./runs.ts";
 import { cleanUpSource } from "./sources.ts";
 
@@ -47,30 +46,13 @@ export async function processPage(env: Env, message: SyncPageMessage, log: Logge
     await finishRun(db, run.id, "failed", "The integration was deleted during the run");
     return skipped("integration deleted");
   }
-  const guardSettings = guardConfig(integration);
-  const guard = guardOf(env, integration.id);
-  // A fresh holder per delivery: a duplicate delivery of this page waits for the lease.
+  // A fresh holder per delivery: a duplicate delivery of this page waits for the lease, which is
+  // given back before the next page is queued (so it is free for it).
   const holder = `${run.id}/${message.stream}/${message.page}/${crypto.randomUUID()}`;
-  const admission = await guard.admit(run.type, holder, LEASE_MS);
-  if (!admission.ok) throw new GuardWait(admission.retryAt, admission.reason);
-
-  let next: PageStep | null;
-  try {
+  const next = await underGuard(env, guardConfig(integration), run.type, holder, async () => {
     await markRunning(db, run);
-    next = await syncPage(env, config, db, run, integration, message, log);
-  } catch (error) {
-    const outcome = circuitOutcome(error);
-    const after = await guard.finish(guardSettings, run.type, holder, outcome);
-    // A transient failure that opened (or re-opened) the circuit waits for the probe instead of
-    // using up a retry: an outage of any length never kills the job. Permanent ones still fail.
-    const transient = !(error instanceof UpstreamError) || error.retryable;
-    if (outcome.kind === "failure" && transient && after.state === "open" && after.nextProbeAt !== null) {
-      throw new GuardWait(after.nextProbeAt, "circuit_open", { cause: error });
-    }
-    throw error;
-  }
-  // Give the lease back before the next page is queued, so that it is free for it.
-  await guard.finish(guardSettings, run.type, holder, { kind: "success" });
+    return syncPage(env, config, db, run, integration, message, log);
+  });
   if (next) await enqueuePage(env, run, next);
   else await cleanUpSource(env, run);
   return { kind: "processed", last: next === null };
