@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
+import { createIntegration, startSync } from "../helpers/integrations.ts";
 import {
   platformRecords,
   platformRequests,
@@ -17,25 +18,19 @@ const ROWS = ["sku,name,price,stock", "C-1,One,1,1", "C-2,Two,2,2"].join("\n");
 async function integration(label: string, fileHeaders: Record<string, string> = {}) {
   const merchantId = newMerchant(label);
   const url = await putFile(`${merchantId}.csv`, ROWS, fileHeaders);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: label,
-      type: "webhook",
-      connector: "csv",
-      credentials: { url },
-      settings: { circuitCooldownSeconds: 1 },
-    },
+  const id = await createIntegration({
+    merchantId,
+    name: label,
+    type: "webhook",
+    connector: "csv",
+    credentials: { url },
+    settings: { circuitCooldownSeconds: 1 },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { merchantId, id: res.body.data.id as string };
+  return { merchantId, id };
 }
 
 async function trigger(id: string, type = "inventory") {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body: { type } });
-  expect(res.status).toBe(202);
-  return res.body.data.runId as string;
+  return startSync(id, { type });
 }
 
 const circuit = async (id: string) =>

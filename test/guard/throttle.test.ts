@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
+import { createIntegration, startSync } from "../helpers/integrations.ts";
 import { platformRecords, putFile, type RunBody, waitForRun } from "../helpers/sims.ts";
 import { newMerchant, pause } from "../helpers/unique.ts";
 
@@ -12,26 +13,17 @@ function csv(rows: number): string {
 }
 
 async function csvIntegration(merchantId: string, url: string, settings: Record<string, unknown>) {
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: `Throttled ${merchantId}`,
-      type: "webhook", // no polling: the tests trigger every run themselves
-      connector: "csv",
-      credentials: { url },
-      settings,
-    },
+  return createIntegration({
+    merchantId,
+    name: `Throttled ${merchantId}`,
+    type: "webhook", // no polling: the tests trigger every run themselves
+    connector: "csv",
+    credentials: { url },
+    settings,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
 }
 
-async function startSync(id: string): Promise<string> {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body: { type: "full" } });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return res.body.data.runId as string;
-}
+const startFullSync = (id: string): Promise<string> => startSync(id, { type: "full" });
 
 async function guardState(id: string) {
   const res = await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() });
@@ -54,7 +46,7 @@ describe("the rate limit of an integration, end to end through the queue", () =>
     const merchantId = newMerchant("m-503");
     const url = await putFile(`${merchantId}.csv`, csv(3), { "x-fail-next": "2" });
     const id = await csvIntegration(merchantId, url, {});
-    const runId = await startSync(id);
+    const runId = await startFullSync(id);
 
     // While the host asks for quiet, the guard shows the pause.
     let pausedUntil: string | null = null;
@@ -80,7 +72,7 @@ describe("the rate limit of an integration, end to end through the queue", () =>
     const rows = 6;
     const url = await putFile(`${merchantId}.csv`, csv(rows));
     const id = await csvIntegration(merchantId, url, { pageSize: 1, rateLimitRequests: 2, rateLimitPer: "second" });
-    const run = await waitForRun(await startSync(id));
+    const run = await waitForRun(await startFullSync(id));
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     expect(run.progress.itemsRead).toBe(rows);
     expect(run.progress.pagesDone).toBeGreaterThanOrEqual(rows);
@@ -97,7 +89,7 @@ describe("the rate limit of an integration, end to end through the queue", () =>
     const url = await putFile(`${merchantId}.csv`, csv(3));
     // One call a minute: the second page's slot is far beyond what a page waits for.
     const id = await csvIntegration(merchantId, url, { pageSize: 1, rateLimitRequests: 1, rateLimitPer: "minute" });
-    const runId = await startSync(id);
+    const runId = await startFullSync(id);
     try {
       let run = await runOf(runId);
       for (let i = 0; i < 300 && run.lastError === null; i++) {

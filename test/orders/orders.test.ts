@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
+import { createIntegration } from "../helpers/integrations.ts";
 import { netsisCredentials, netsisSlips, newTenant } from "../helpers/netsis.ts";
 import { putFile } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
@@ -20,12 +21,14 @@ const order = (orderNumber: string, sku = "NT-000001") => ({
 async function netsisIntegration(label: string) {
   const merchantId = newMerchant(label);
   const tenant = newTenant(label);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: { merchantId, name: label, type: "webhook", connector: "netsis", credentials: netsisCredentials(tenant) },
+  const id = await createIntegration({
+    merchantId,
+    name: label,
+    type: "webhook",
+    connector: "netsis",
+    credentials: netsisCredentials(tenant),
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { merchantId, tenant, id: res.body.data.id as string };
+  return { merchantId, tenant, id };
 }
 
 async function send(id: string, body: unknown, token?: string) {

@@ -1,8 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api } from "../helpers/api.ts";
-import { admin } from "../helpers/auth.ts";
-import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
+import { createIntegration, syncToEnd } from "../helpers/integrations.ts";
+import { platformRecords, platformRequests, putFile } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const HEADER = "sku,name,price,stock,barcode";
@@ -14,32 +13,21 @@ const CSV = [
 ].join("\n");
 
 async function csvIntegration(merchantId: string, url: string, settings: Record<string, unknown> = {}) {
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: `CSV ${merchantId}`,
-      type: "webhook", // no polling: these tests trigger every run themselves
-      connector: "csv",
-      credentials: { url },
-      settings: { decimalSeparator: ",", ...settings },
-    },
+  return createIntegration({
+    merchantId,
+    name: `CSV ${merchantId}`,
+    type: "webhook", // no polling: these tests trigger every run themselves
+    connector: "csv",
+    credentials: { url },
+    settings: { decimalSeparator: ",", ...settings },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
-
-async function sync(id: string, body: Record<string, unknown> = {}) {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return waitForRun(res.body.data.runId);
 }
 
 describe("a CSV sync end to end", () => {
   it("brings exactly the mapped records to the platform through the queue", async () => {
     const merchantId = newMerchant("m-e2e");
     const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, CSV));
-    const run = await sync(id, { type: "full" });
+    const run = await syncToEnd(id, { type: "full" });
     expect(run.status).toBe("succeeded");
     expect(run.progress).toMatchObject({
       pagesDone: 1,
@@ -76,7 +64,7 @@ describe("a CSV sync end to end", () => {
       "B-4,Too few fields",
     ].join("\n");
     const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, csv));
-    const run = await sync(id);
+    const run = await syncToEnd(id);
     expect(run.status).toBe("partial");
     expect(run.progress.itemsRejected).toBe(3);
     const reasons = run.rejectedSample.map((r) => [r.entity, r.key, r.field, r.row]);
@@ -98,30 +86,30 @@ describe("a CSV sync end to end", () => {
     const merchantId = newMerchant("m-delta");
     const name = `${merchantId}.csv`;
     const id = await csvIntegration(merchantId, await putFile(name, CSV));
-    expect((await sync(id)).progress.itemsPushed).toBe(9);
+    expect((await syncToEnd(id)).progress.itemsPushed).toBe(9);
     const requestsAfterFirst = (await platformRequests(merchantId)).count;
 
-    const again = await sync(id);
+    const again = await syncToEnd(id);
     expect(again.status).toBe("succeeded");
     expect(again.progress).toMatchObject({ itemsRead: 3, itemsChanged: 0, itemsPushed: 0, platformRequests: 0 });
     expect((await platformRequests(merchantId)).count).toBe(requestsAfterFirst);
 
     await putFile(name, CSV.replace('"7,25",3', '"7,75",3'));
-    const changed = await sync(id);
+    const changed = await syncToEnd(id);
     expect(changed.progress).toMatchObject({ itemsChanged: 1, itemsPushed: 1, platformRequests: 1 });
     const prices = await platformRecords(merchantId, "prices");
     expect(prices.items.find((p) => p.sku === "A-2")?.price).toBe(7.75);
     expect(prices.writes["A-2"]).toBe(2);
     expect(prices.writes["A-1"]).toBe(1);
 
-    const forced = await sync(id, { force: true });
+    const forced = await syncToEnd(id, { force: true });
     expect(forced.progress).toMatchObject({ itemsChanged: 9, itemsPushed: 9 });
   });
 
   it("syncs one entity when asked for one type", async () => {
     const merchantId = newMerchant("m-type");
     const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, CSV));
-    const run = await sync(id, { type: "inventory" });
+    const run = await syncToEnd(id, { type: "inventory" });
     expect(run.progress.itemsPushed).toBe(3);
     expect((await platformRecords(merchantId, "inventory")).count).toBe(3);
     expect((await platformRecords(merchantId, "products")).count).toBe(0);
@@ -148,7 +136,7 @@ describe("a CSV sync end to end", () => {
       encoding: "windows-1254",
       delimiter: "auto",
     });
-    const run = await sync(id);
+    const run = await syncToEnd(id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     expect((await platformRecords(merchantId, "products")).items.map((p) => p.name)).toEqual([
       "ŞEKERLİ IĞDIR ÇÖREĞİ",
@@ -161,7 +149,7 @@ describe("a CSV sync end to end", () => {
     const merchantId = newMerchant("m-20k");
     const url = "https://sims.test/files/generated/catalogue.csv?rows=20000&seed=7&delimiter=%3B";
     const id = await csvIntegration(merchantId, url, { pageSize: 1000, delimiter: ";" });
-    const run = await sync(id, { type: "inventory" });
+    const run = await syncToEnd(id, { type: "inventory" });
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     expect(run.progress).toMatchObject({ pagesDone: 20, itemsRead: 20_000, itemsPushed: 20_000 });
     const inventory = await platformRecords(merchantId, "inventory");

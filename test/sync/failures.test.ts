@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
+import { createIntegration, startSync } from "../helpers/integrations.ts";
 import { platformRecords, platformRequests, putFile, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
@@ -10,27 +11,17 @@ const ROWS = ["sku,name,price,stock", "F-1,One,1,1", "F-2,Two,2,2", "F-3,Three,3
 async function setUp(label: string, settings: Record<string, unknown> = {}, credentials: Record<string, unknown> = {}) {
   const merchantId = newMerchant(label);
   const url = await putFile(`${merchantId}.csv`, ROWS);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: label,
-      type: "webhook",
-      connector: "csv",
-      credentials: { url, ...credentials },
-      // The circuit would make failing jobs wait rather than die (test/guard covers that): here
-      // its threshold is above the queue's retries, so retries and dead letters are what is tested.
-      settings: { pageSize: 2, circuitFailureThreshold: 20, ...settings },
-    },
+  const id = await createIntegration({
+    merchantId,
+    name: label,
+    type: "webhook",
+    connector: "csv",
+    credentials: { url, ...credentials },
+    // The circuit would make failing jobs wait rather than die (test/guard covers that): here
+    // its threshold is above the queue's retries, so retries and dead letters are what is tested.
+    settings: { pageSize: 2, circuitFailureThreshold: 20, ...settings },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { merchantId, id: res.body.data.id as string, url };
-}
-
-async function trigger(id: string, body: Record<string, unknown>) {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body });
-  expect(res.status).toBe(202);
-  return res.body.data.runId as string;
+  return { merchantId, id, url };
 }
 
 describe("a platform that keeps failing", () => {
@@ -38,7 +29,7 @@ describe("a platform that keeps failing", () => {
     const { merchantId, id } = await setUp("m-dead");
     // Page 1 goes through; page 2 fails on every attempt.
     await setPlatformFaults(merchantId, { passNext: 1, failNext: 1000 });
-    const runId = await trigger(id, { type: "inventory" });
+    const runId = await startSync(id, { type: "inventory" });
     const dead = await waitForRun(runId);
     expect(dead.status).toBe("dead");
     expect(dead.progress.pagesDone).toBe(1);
@@ -78,7 +69,7 @@ describe("a platform that keeps failing", () => {
     const { merchantId, id } = await setUp("m-partway", { pageSize: 10 });
     // One page, three entities: products go through, inventory fails twice, then all recovers.
     await setPlatformFaults(merchantId, { passNext: 1, failNext: 2 });
-    const run = await waitForRun(await trigger(id, { type: "full" }));
+    const run = await waitForRun(await startSync(id, { type: "full" }));
     expect(run.status).toBe("succeeded");
     const accepted = (await platformRequests(merchantId)).requests.filter((r) => r.status === 200 && !r.replayed);
     expect(accepted.map((r) => r.entity).sort()).toEqual(["inventory", "prices", "products"]);
@@ -88,7 +79,7 @@ describe("a platform that keeps failing", () => {
   it("waits out a 429 and succeeds", async () => {
     const { merchantId, id } = await setUp("m-429");
     await setPlatformFaults(merchantId, { rateLimitNext: 2, retryAfterSeconds: 1 });
-    const run = await waitForRun(await trigger(id, { type: "prices" }));
+    const run = await waitForRun(await startSync(id, { type: "prices" }));
     expect(run.status).toBe("succeeded");
     expect(run.attempts).toBeGreaterThanOrEqual(2);
     expect((await platformRecords(merchantId, "prices")).count).toBe(4);
@@ -99,7 +90,7 @@ describe("failures that retrying cannot fix", () => {
   it("fails the run at once when the platform refuses the request as such (4xx)", async () => {
     const { merchantId, id } = await setUp("m-400");
     await setPlatformFaults(merchantId, { failNext: 1, failStatus: 400 });
-    const run = await waitForRun(await trigger(id, { type: "products" }));
+    const run = await waitForRun(await startSync(id, { type: "products" }));
     expect(run.status).toBe("failed");
     expect(run.attempts).toBe(0);
     expect(run.lastError).toMatch(/400/);
@@ -121,7 +112,7 @@ describe("failures that retrying cannot fix", () => {
         credentials: { url, bearerToken: "wrong-token" },
       },
     });
-    const run = await waitForRun(await trigger(res.body.data.id, {}));
+    const run = await waitForRun(await startSync(res.body.data.id, {}));
     expect(run.status).toBe("failed");
     expect(run.lastError).toMatch(/401|credentials/);
     expect((await platformRequests(merchantId)).count).toBe(0);
@@ -129,7 +120,7 @@ describe("failures that retrying cannot fix", () => {
 
   it("fails a run whose integration was deleted meanwhile, and the deletion takes its runs with it", async () => {
     const { id } = await setUp("m-gone");
-    const runId = await trigger(id, { type: "products", delay: 2000 });
+    const runId = await startSync(id, { type: "products", delay: 2000 });
     const deleted = await api("DELETE", `/api/integrations/${id}`, { token: await admin() });
     expect(deleted.status).toBe(200);
     const left = await env.DB.prepare("SELECT count(*) AS n FROM sync_runs WHERE id = ?")

@@ -1,30 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
+import { createIntegration, syncToEnd } from "../../helpers/integrations.ts";
 import { configureLogo, logoCredentials, logoStats, newLogoTenant, touchLogo } from "../../helpers/logo.ts";
 import { platformRecords, waitForRun } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
 
 async function logoIntegration(merchantId: string, tenant: string) {
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: `Logo ${merchantId}`,
-      type: "webhook", // no polling: these tests trigger every run themselves
-      connector: "logo",
-      credentials: logoCredentials(tenant),
-      settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100 },
-    },
+  return createIntegration({
+    merchantId,
+    name: `Logo ${merchantId}`,
+    type: "webhook", // no polling: these tests trigger every run themselves
+    connector: "logo",
+    credentials: logoCredentials(tenant),
+    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100 },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
-
-async function sync(id: string, body: Record<string, unknown>) {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return waitForRun(res.body.data.runId);
 }
 
 describe("a Logo sync end to end", () => {
@@ -34,7 +24,7 @@ describe("a Logo sync end to end", () => {
     await configureLogo(tenant, { items: 120 });
     const id = await logoIntegration(merchantId, tenant);
 
-    const full = await sync(id, { type: "full" });
+    const full = await syncToEnd(id, { type: "full" });
     expect(full.status, JSON.stringify(full)).toBe("succeeded");
     // Three streams of 120 rows in pages of 50.
     expect(full.progress).toMatchObject({ pagesDone: 9, itemsRead: 360, itemsRejected: 0 });
@@ -55,7 +45,7 @@ describe("a Logo sync end to end", () => {
 
     const touched = ["ITM-000007", "ITM-000042", "ITM-000099"];
     await touchLogo(tenant, { codes: touched });
-    const incremental = await sync(id, { type: "products" });
+    const incremental = await syncToEnd(id, { type: "products" });
     expect(incremental.status, JSON.stringify(incremental)).toBe("succeeded");
     // Only the items changed since the last run (and any in the minute of overlap before it).
     expect(incremental.progress.itemsRead).toBeGreaterThanOrEqual(3);
@@ -71,7 +61,7 @@ describe("a Logo sync end to end", () => {
     ]);
 
     // A forced run reads everything again.
-    const forced = await sync(id, { type: "products", force: true });
+    const forced = await syncToEnd(id, { type: "products", force: true });
     expect(forced.progress.itemsRead).toBe(120);
   });
 

@@ -2,24 +2,20 @@ import { describe, expect, it } from "vitest";
 import { item, price, stock } from "../../../simulators/netsis/catalogue.ts";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
+import { createIntegration } from "../../helpers/integrations.ts";
 import { configureNetsis, netsisCredentials, netsisStats, newTenant } from "../../helpers/netsis.ts";
 import { platformRecords, waitForRun } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
 
 async function netsisIntegration(merchantId: string, tenant: string, settings: Record<string, unknown> = {}) {
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: `Netsis ${merchantId}`,
-      type: "webhook", // no polling: the test triggers the run itself
-      connector: "netsis",
-      credentials: netsisCredentials(tenant),
-      settings,
-    },
+  return createIntegration({
+    merchantId,
+    name: `Netsis ${merchantId}`,
+    type: "webhook", // no polling: the test triggers the run itself
+    connector: "netsis",
+    credentials: netsisCredentials(tenant),
+    settings,
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
 }
 
 describe("a Netsis sync end to end", () => {
