@@ -11,7 +11,9 @@ import { batchApp, problem } from "./batch.ts";
  *   Authorization: Bearer <token>, Idempotency-Key: <1–255 chars>, Content-Type: application/json
  *   body { "items": [record, …] } with 1–1000 items, each with a non-empty string `sku`
  *   200 { "results": [{ "sku", "status": "accepted" | "rejected", "error"? }], "replayed": false }
- *       one result per item, in order. Rejected: sku not a non-empty string; products without
+ *       one result per item, in order. A product `{ sku, active: false }` (nothing else) is a
+ *       deactivation: the product keeps what it had and becomes inactive (an unknown sku is
+ *       stored as just that). Rejected: sku not a non-empty string; other products without
  *       a name; inventory stock not a non-negative integer; prices without a non-negative price
  *       and a 3-letter uppercase currency; any sku in the merchant's `rejectSkus`.
  *   Idempotency, keys scoped per merchant: the same key with the same entity and items (compared

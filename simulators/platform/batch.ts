@@ -12,7 +12,7 @@ import {
   merchant,
   type RequestLogEntry,
 } from "./state.ts";
-import { readItems, recordProblem } from "./validate.ts";
+import { isDeactivation, readItems, recordProblem } from "./validate.ts";
 
 type Ctx = Context<{ Bindings: SimEnv }>;
 
@@ -92,7 +92,9 @@ function store(state: MerchantState, entity: Entity, items: Item[]): BatchResult
     const sku = typeof item.sku === "string" ? item.sku : "";
     const error = recordProblem(entity, item) ?? (state.rejectSkus.has(sku) ? "rejected (rejectSkus)" : null);
     if (error) return { sku, status: "rejected", error };
-    records.set(sku, { record: item, writes: (records.get(sku)?.writes ?? 0) + 1 });
+    const previous = records.get(sku);
+    const record = entity === "products" && isDeactivation(item) ? { ...previous?.record, ...item } : item;
+    records.set(sku, { record, writes: (previous?.writes ?? 0) + 1 });
     return { sku, status: "accepted" };
   });
 }

@@ -21,6 +21,7 @@ export function recordProblem(entity: Entity, item: Item): string | null {
   if (typeof item.sku !== "string" || item.sku.trim() === "") return "sku must be a non-empty string";
   switch (entity) {
     case "products":
+      if (isDeactivation(item)) return null;
       return typeof item.name === "string" && item.name.trim() !== "" ? null : "name is required";
     case "inventory":
       return Number.isInteger(item.stock) && (item.stock as number) >= 0
@@ -34,6 +35,11 @@ export function recordProblem(entity: Entity, item: Item): string | null {
         ? null
         : "currency must be a 3-letter uppercase code";
   }
+}
+
+/** `{ sku, active: false }` and nothing else: the product is switched off and keeps the rest. */
+export function isDeactivation(item: Item): boolean {
+  return item.active === false && Object.keys(item).every((k) => k === "sku" || k === "active");
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { MappingInput } from "../mapping/schema.ts";
+import { LONG_ORDER_NUMBERS } from "../orders/document-number.ts";
 import type { Entity } from "../platform/records.ts";
 
 export const OPERATIONS = ["products", "inventory", "prices", "orders"] as const;
@@ -34,6 +35,11 @@ export interface SourcePage {
    * the gateway). The last page's watermark becomes the next run's `since`.
    */
   watermark?: string | null;
+  /**
+   * Set when this page may have missed rows (e.g. records moved under an offset during the
+   * run), saying why: the run then takes nothing missing from its read as deleted.
+   */
+  incomplete?: string;
 }
 
 /** What a page knows beyond its cursor. */
@@ -54,23 +60,44 @@ export interface CapabilityReport {
 /** An order from the platform, to be written into the ERP (connectors with the `orders` operation). */
 export interface PlatformOrder {
   orderNumber: string;
+  /**
+   * The number the ERP stores it under (`orderNumberMaxLength`): the order number, or one that
+   * fits. Write it and look it up by it; never shorten it further.
+   */
+  documentNumber: string;
   customerCode: string;
   currency: string;
   createdAt: string;
   lines: { sku: string; quantity: number; unitPrice: number; vatRate: number }[];
 }
 
-/** What a connector instance gets: decrypted credentials, parsed settings, and the means to call out. */
-export interface ConnectorContext {
+/**
+ * Where the bytes of a file come from: a file host over HTTP, or an upload the gateway keeps.
+ * The reader opens it once per page at the byte offset its cursor saved.
+ */
+export interface ByteSource {
+  /**
+   * The bytes from `offset` to the end. `etag` identifies the version read; when `expectedEtag`
+   * is given and the source changed, it throws a permanent UpstreamError ("the file changed
+   * during the sync; start a new sync").
+   */
+  open(offset: number, expectedEtag?: string): Promise<{ body: ReadableStream<Uint8Array>; etag: string | undefined }>;
+}
+
+/**
+ * What a connector instance gets — and nothing more: its credentials (decrypted) and settings,
+ * both parsed by the connector's own schemas (so defaults are filled in and the types are the
+ * schemas' output), and the one way to call out.
+ */
+export interface ConnectorContext<C = Record<string, unknown>, S = Record<string, unknown>> {
   integrationId: string;
   merchantId: string;
-  credentials: Record<string, unknown>;
-  settings: Record<string, unknown>;
-  /** `fetch` with the SSRF policy, a timeout and manual redirects (src/net/guarded-fetch.ts). */
+  credentials: C;
+  settings: S;
+  /** `fetch` with the SSRF policy, a timeout and manual redirects (src/net/guarded-fetch.ts), under the rate limit. */
   fetch: (url: string, init?: RequestInit) => Promise<Response>;
-  env: Env;
-  /** Set when a run reads something other than the configured source, e.g. `upload:upl_…`. */
-  source?: string | undefined;
+  /** An uploaded file this run reads instead of the configured source (connectors that read files). */
+  upload?: ByteSource | undefined;
 }
 
 /** A connector bound to one integration. Failures are `UpstreamError`s (src/net/upstream-error.ts). */
@@ -83,26 +110,51 @@ export interface Connector {
 
 /**
  * What a connector declares about itself, and the factory (`create`) that binds it to an
- * integration. Register it with `registerConnector(id, definition)`.
+ * integration. Write it with `defineConnector` (so `create` sees the schemas' types) and
+ * register it with `registerConnector(id, definition)`.
  */
-export interface ConnectorDefinition {
+export interface ConnectorDefinition<C extends z.ZodObject = z.ZodObject, S extends z.ZodObject = z.ZodObject> {
   name: string;
   version: string;
   supportedOperations: readonly Operation[];
   /** Encrypted at rest; responses only show which fields are set. Use `.strict()`. */
-  credentials: z.ZodObject;
+  credentials: C;
   /** Stored in clear; must extend `baseSettings`. Use `.strict()`. */
-  settings: z.ZodObject;
+  settings: S;
   /** Credential fields holding URLs the gateway will call; checked against the SSRF policy. */
   urlFields: readonly string[];
   streams: readonly StreamDefinition[];
   /** The mapping a new integration starts from until one is saved for it. */
   defaultMapping: MappingInput;
-  create(context: ConnectorContext): Connector;
+  /**
+   * Connectors that write orders: the longest document number the ERP stores. Longer platform
+   * order numbers are mapped to one that fits (src/orders/document-number.ts) or refused.
+   */
+  orderNumberMaxLength?: number;
+  /**
+   * Why a field of the seed API this connector does not use is ignored, and what to use
+   * instead, keyed `credentials.apiKey`, `settings.warehouseCode`… (src/integrations/compat.ts).
+   */
+  fieldHints?: Readonly<Record<string, string>>;
+  /** Notes on a valid configuration, shown when it is saved (e.g. an endpoint the connector completes). */
+  advise?(credentials: z.output<C>, settings: z.output<S>): { field: string; message: string }[];
+  create(context: ConnectorContext<z.output<C>, z.output<S>>): Connector;
 }
 
 /** A registered connector: its definition and the id it was registered under. */
 export type RegisteredConnector = ConnectorDefinition & { id: string };
+
+/**
+ * Declares a connector; `create` receives credentials and settings typed as the output of
+ * the definition's own schemas.
+ *
+ * @example export const myErp = defineConnector({ name: "My ERP", credentials, settings, create: (ctx) => … })
+ */
+export function defineConnector<C extends z.ZodObject, S extends z.ZodObject>(
+  definition: ConnectorDefinition<C, S>,
+): ConnectorDefinition<C, S> {
+  return definition;
+}
 
 /** Settings every connector has. */
 export const baseSettings = z.object({
@@ -149,6 +201,14 @@ export const baseSettings = z.object({
     .default(10)
     .openapi({ description: "Calls to the merchant's system allowed per `rateLimitPer`" }),
   rateLimitPer: z.enum(["second", "minute"]).default("second"),
+  deletions: z.enum(["deactivate", "ignore"]).default("deactivate").openapi({
+    description:
+      "An item deleted in the source, or missing from a complete read of it, becomes inactive on the platform (stock 0), once; `ignore` leaves the platform as it is",
+  }),
+  deletionsMaxPercent: z.number().int().min(1).max(100).default(50).openapi({
+    description:
+      "A complete read that finds more than this share of the known items gone deletes none of them and says so in the run's notes (a wrong firm or filter looks like an emptied catalogue)",
+  }),
   webhookDedupeHours: z
     .number()
     .int()
@@ -158,8 +218,32 @@ export const baseSettings = z.object({
     .openapi({ description: "How long webhook event ids are remembered to drop duplicates" }),
 });
 
+/** Settings of connectors that write orders into an ERP. */
+export const orderSettings = {
+  longOrderNumbers: z.enum(LONG_ORDER_NUMBERS).default("map").openapi({
+    description:
+      "A platform order number longer than the ERP's document number field: `map` gives it a deterministic number that fits (shown as the order's erpDocumentNumber), `refuse` answers 400",
+  }),
+};
+
 /** An http(s) URL; the SSRF policy (src/net/outbound-url.ts) is applied on top when saving. */
 export const endpointUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+
+/**
+ * A whole number from `min` to `max`, also when written as digits in a string (`"001"`): ERP
+ * numbers such as firms and branches are often copied from screens that pad them.
+ */
+export const wholeNumber = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && /^\s*-?\d{1,9}\s*$/.test(v) ? Number(v) : v),
+    z
+      .number({
+        error: (issue) => (issue.input === undefined ? undefined : `must be a whole number from ${min} to ${max}`),
+      })
+      .int(`must be a whole number from ${min} to ${max}`)
+      .min(min)
+      .max(max),
+  );
 
 /** A non-empty string that does not start or end with spaces (copy-paste accidents). */
 export const secretText = (max = 512) =>

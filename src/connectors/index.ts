@@ -8,5 +8,5 @@ registerConnector("csv", csvConnector);
 registerConnector("logo", logoConnector);
 registerConnector("netsis", netsisConnector);
 
-export { getConnector, listConnectors, registerConnector } from "./registry.ts";
+export { connectorOf, getConnector, listConnectors, registerConnector } from "./registry.ts";
 export const connectorIds = () => listConnectors().map((c) => c.id);

@@ -1,11 +1,15 @@
+import type { ZodType } from "zod";
 import type { Config } from "../config.ts";
 import type { IntegrationRow } from "../db/schema.ts";
 import { throttled } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { openCredentials } from "../integrations/credentials.ts";
-import { connectorOf } from "../integrations/patch.ts";
 import { guardedFetch } from "../net/guarded-fetch.ts";
-import type { Connector } from "./definition.ts";
+import { UpstreamError } from "../net/upstream-error.ts";
+import { uploadIdOf } from "./csv/connector.ts";
+import { uploadByteSource } from "./csv/upload-store.ts";
+import type { Connector, ConnectorContext } from "./definition.ts";
+import { connectorOf } from "./registry.ts";
 
 /**
  * The integration's connector, bound to its decrypted credentials and settings, calling out
@@ -18,13 +22,46 @@ export async function connectorFor(
   integration: IntegrationRow,
   source?: string | null,
 ): Promise<Connector> {
-  return connectorOf(integration.connector).create({
+  const uploadId = uploadIdOf(source);
+  return bindConnector(integration, await openCredentials(config, integration), {
+    fetch: throttled(env, guardConfig(integration), guardedFetch(config)),
+    upload: uploadId ? uploadByteSource(env.DB, uploadId) : undefined,
+  });
+}
+
+/**
+ * Creates the integration's connector with its credentials and settings parsed once by the
+ * connector's own schemas, so that it gets them typed and with every default filled in.
+ * Stored values that no longer pass (a connector changed its schema) are a permanent failure
+ * that says what to change, not a crash inside the connector.
+ */
+export function bindConnector(
+  integration: Pick<IntegrationRow, "id" | "merchantId" | "connector" | "settings">,
+  credentials: Record<string, unknown>,
+  io: Pick<ConnectorContext, "fetch" | "upload">,
+): Connector {
+  const definition = connectorOf(integration.connector);
+  return definition.create({
     integrationId: integration.id,
     merchantId: integration.merchantId,
-    credentials: await openCredentials(config, integration),
-    settings: integration.settings,
-    fetch: throttled(env, guardConfig(integration), guardedFetch(config)),
-    env,
-    source: source ?? undefined,
+    credentials: parseStored(definition.credentials, credentials, "credentials", integration),
+    settings: parseStored(definition.settings, integration.settings, "settings", integration),
+    ...io,
   });
+}
+
+function parseStored(
+  schema: ZodType,
+  value: unknown,
+  what: string,
+  integration: Pick<IntegrationRow, "id" | "connector">,
+): Record<string, unknown> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  const issues = parsed.error.issues.map((i) => `${what}.${i.path.join(".")}: ${i.message}`).join("; ");
+  throw new UpstreamError(
+    "connector",
+    `The stored ${what} of ${integration.id} do not fit the ${integration.connector} connector (${issues}); change them with PATCH /api/integrations/${integration.id}`,
+    { retryable: false },
+  );
 }

@@ -115,6 +115,15 @@ export const syncRuns = sqliteTable(
     itemsPushed: integer("items_pushed").notNull().default(0),
     itemsRejected: integer("items_rejected").notNull().default(0),
     platformRequests: integer("platform_requests").notNull().default(0),
+    /** Items made inactive on the platform because they are gone from the ERP (src/sync/deletions.ts). */
+    itemsDeactivated: integer("items_deactivated").notNull().default(0),
+    /**
+     * Entities this run did not read completely (an incremental read, rows without a readable
+     * key): missing items of these are not taken as deleted.
+     */
+    partialEntities: text("partial_entities", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** What the run chose not to do, and why (e.g. deletions held back after an empty read). */
+    notes: text("notes", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     rejectedSample: text("rejected_sample", { mode: "json" }).$type<RejectedRecord[]>().notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
@@ -169,7 +178,10 @@ export const syncWatermarks = sqliteTable(
   (t) => [primaryKey({ columns: [t.integrationId, t.stream] })],
 );
 
-/** What the gateway last pushed per (integration, entity, key): the delta compares against it. */
+/**
+ * What the gateway last pushed per (integration, entity, key): the delta compares against it.
+ * It is also the list of what the platform has, against which a complete read finds deletions.
+ */
 export const recordHashes = sqliteTable(
   "record_hashes",
   {
@@ -178,6 +190,13 @@ export const recordHashes = sqliteTable(
     key: text("key").notNull(),
     hash: text("hash").notNull(),
     pushedAt: integer("pushed_at", { mode: "timestamp_ms" }).notNull(),
+    /** The last run that read this key (kept only for runs that may find deletions). */
+    seenRun: text("seen_run"),
+    /**
+     * The platform has this item as inactive (a product pushed with `active: false`, or gone from
+     * the ERP); its stock is pushed as 0 while it stays so.
+     */
+    inactive: integer("inactive", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.integrationId, t.entity, t.key] })],
 );
@@ -260,6 +279,12 @@ export const orders = sqliteTable(
     orderNumber: text("order_number").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    /**
+     * The number the order has in the ERP: the order number, or where the ERP's field is shorter
+     * a deterministic one that fits (src/orders/document-number.ts). Unique per integration, so
+     * two orders can never become one.
+     */
+    erpDocumentNumber: text("erp_document_number"),
     erpOrderId: text("erp_order_id"),
     /** False when the ERP already had the order (found by number) and nothing was written. */
     createdInErp: integer("created_in_erp", { mode: "boolean" }),
@@ -271,6 +296,7 @@ export const orders = sqliteTable(
   },
   (t) => [
     uniqueIndex("orders_integration_number_uq").on(t.integrationId, t.orderNumber),
+    uniqueIndex("orders_integration_document_uq").on(t.integrationId, t.erpDocumentNumber),
     index("orders_integration_created_idx").on(t.integrationId, t.createdAt),
   ],
 );

@@ -1,6 +1,7 @@
 import { and, eq, inArray, type SQL } from "drizzle-orm";
 import { type AuditActor, auditInsert, auditInsertIfMatches } from "../audit/record.ts";
 import type { Config } from "../config.ts";
+import { connectorOf } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import {
@@ -17,8 +18,9 @@ import {
   uploads,
 } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
+import { dropIgnored, type Warning } from "./compat.ts";
 import { assertOutboundUrls, credentialFieldNames, sealCredentials } from "./credentials.ts";
-import { applyPatch, connectorOf } from "./patch.ts";
+import { applyPatch } from "./patch.ts";
 import type { CreateIntegrationInput, UpdateIntegrationInput } from "./schemas.ts";
 import { findIntegration, isUniqueViolation } from "./store.ts";
 
@@ -31,17 +33,22 @@ export interface Deps {
 
 const target = (id: string) => ({ type: "integration", id });
 
-/** Stores a new integration for `merchantId` with its credentials sealed, and audits it. */
+/**
+ * Stores a new integration for `merchantId` with its credentials sealed, and audits it. Seed
+ * API fields the connector does not use are dropped with a warning (src/integrations/compat.ts).
+ */
 export async function createIntegration(
   deps: Deps,
   merchantId: string,
   input: CreateIntegrationInput,
-): Promise<IntegrationRow> {
+): Promise<{ row: IntegrationRow; warnings: Warning[] }> {
   const def = connectorOf(input.connector);
-  assertOutboundUrls(def, input.credentials, deps.config);
+  const credentials = dropIgnored(def, "credentials", input.credentials);
+  const settings = dropIgnored(def, "settings", input.settings);
+  assertOutboundUrls(def, credentials.value, deps.config);
   const id = newId("int");
   const now = new Date();
-  const sealed = await sealCredentials(deps.config, id, input.credentials);
+  const sealed = await sealCredentials(deps.config, id, credentials.value);
   const row: IntegrationRow = {
     id,
     merchantId,
@@ -49,10 +56,10 @@ export async function createIntegration(
     type: input.type,
     connector: input.connector,
     status: input.status,
-    settings: input.settings,
+    settings: settings.value,
     credentialsCiphertext: sealed.ciphertext,
     credentialsKeyId: sealed.keyId,
-    credentialFields: credentialFieldNames(input.credentials),
+    credentialFields: credentialFieldNames(credentials.value),
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -71,7 +78,8 @@ export async function createIntegration(
       details,
     }),
   ]);
-  return row;
+  const advice = def.advise?.(credentials.value, settings.value) ?? [];
+  return { row, warnings: [...credentials.warnings, ...settings.warnings, ...advice] };
 }
 
 /**
@@ -85,11 +93,20 @@ export async function updateIntegration(
   deps: Deps,
   row: IntegrationRow,
   patch: UpdateIntegrationInput,
-): Promise<IntegrationRow> {
+): Promise<{ row: IntegrationRow; warnings: Warning[] }> {
+  const def = connectorOf(row.connector);
+  const credentials = patch.credentials ? dropIgnored(def, "credentials", patch.credentials) : undefined;
+  const settings = patch.settings ? dropIgnored(def, "settings", patch.settings) : undefined;
+  const kept: UpdateIntegrationInput = {
+    ...patch,
+    ...(credentials ? { credentials: credentials.value } : {}),
+    ...(settings ? { settings: settings.value } : {}),
+  };
+  const warnings = [...(credentials?.warnings ?? []), ...(settings?.warnings ?? [])];
   let current = row;
   for (let attempt = 1; ; attempt++) {
-    const result = await tryUpdate(deps, current, patch);
-    if (result) return result;
+    const result = await tryUpdate(deps, current, kept);
+    if (result) return { row: result.row, warnings: [...warnings, ...result.advice] };
     const fresh = await findIntegration(deps.db, row.id);
     if (!fresh) throw AppError.notFound("integration", row.id);
     if (attempt >= MAX_UPDATE_ATTEMPTS) {
@@ -101,14 +118,14 @@ export async function updateIntegration(
 
 const MAX_UPDATE_ATTEMPTS = 3;
 
-/** The updated row, or null if `row.version` is no longer the stored one. */
+/** The updated row and the connector's notes on it, or null if `row.version` is no longer the stored one. */
 async function tryUpdate(
   deps: Deps,
   row: IntegrationRow,
   patch: UpdateIntegrationInput,
-): Promise<IntegrationRow | null> {
-  const { next, changed } = await applyPatch(deps.config, row, patch);
-  if (changed.length === 0) return row;
+): Promise<{ row: IntegrationRow; advice: Warning[] } | null> {
+  const { next, changed, advice } = await applyPatch(deps.config, row, patch);
+  if (changed.length === 0) return { row, advice };
   next.updatedAt = new Date();
   next.version = row.version + 1;
   next.nextSyncAt = nextSyncAfterPatch(row, next);
@@ -133,7 +150,7 @@ async function tryUpdate(
     ),
     deps.db.update(integrations).set(values).where(unchanged),
   ]);
-  return changes(update) === 1 ? next : null;
+  return changes(update) === 1 ? { row: next, advice } : null;
 }
 
 /** Polling starts (at the next tick) when an integration becomes polling or hybrid, and stops when it becomes webhook-only. */

@@ -1,9 +1,10 @@
 import type { ZodType } from "zod";
 import type { Config } from "../config.ts";
-import { getConnector } from "../connectors/index.ts";
+import { connectorOf } from "../connectors/index.ts";
 import type { IntegrationRow } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import { fieldIssues } from "../http/validation.ts";
+import type { Warning } from "./compat.ts";
 import {
   assertOutboundUrls,
   type Credentials,
@@ -22,10 +23,11 @@ export async function applyPatch(
   config: Config,
   row: IntegrationRow,
   patch: UpdateIntegrationInput,
-): Promise<{ next: IntegrationRow; changed: string[] }> {
+): Promise<{ next: IntegrationRow; changed: string[]; advice: Warning[] }> {
   const def = connectorOf(row.connector);
   const next: IntegrationRow = { ...row };
   const changed: string[] = [];
+  let advice: Warning[] = [];
   for (const key of ["name", "type", "status"] as const) {
     const value = patch[key];
     if (value !== undefined && value !== row[key]) {
@@ -45,16 +47,9 @@ export async function applyPatch(
     next.credentialsKeyId = sealed.keyId;
     next.credentialFields = credentialFieldNames(credentials);
     changed.push(...Object.keys(patch.credentials).map((k) => `credentials.${k}`));
+    advice = def.advise?.(credentials, next.settings) ?? [];
   }
-  return { next, changed };
-}
-
-/** The connector an integration uses. */
-export function connectorOf(id: string) {
-  const def = getConnector(id);
-  // Only reachable if a connector was unregistered while integrations still use it.
-  if (!def) throw new AppError("INTERNAL_ERROR", `Connector '${id}' is not registered in this gateway`);
-  return def;
+  return { next, changed, advice };
 }
 
 /** Shallow JSON merge patch (RFC 7396): `null` removes a key, anything else replaces it. */

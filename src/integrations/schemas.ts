@@ -5,6 +5,7 @@ import { connectorIds, listConnectors } from "../connectors/index.ts";
 import { idPattern } from "../db/ids.ts";
 import { INTEGRATION_STATUSES, INTEGRATION_TYPES } from "../db/schema.ts";
 import { PageQuery } from "../openapi/schemas.ts";
+import { acceptingSeedFields, Warning } from "./compat.ts";
 
 export const IntegrationId = z
   .string()
@@ -26,9 +27,9 @@ function createVariant(def: RegisteredConnector) {
       type: z.enum(INTEGRATION_TYPES).default("polling"),
       status: z.enum(INTEGRATION_STATUSES).default("active"),
       connector: z.literal(def.id),
-      credentials: def.credentials,
+      credentials: acceptingSeedFields(def, "credentials"),
       // prefault: an omitted settings object still gets the connector's defaults filled in.
-      settings: def.settings.prefault({}),
+      settings: acceptingSeedFields(def, "settings").prefault({}),
     })
     .strict()
     .openapi(`Create${def.id[0]?.toUpperCase()}${def.id.slice(1)}Integration`);
@@ -98,3 +99,11 @@ export const IntegrationView = z
   })
   .openapi("Integration");
 export type IntegrationView = z.infer<typeof IntegrationView>;
+
+/** The answer to a create or change: the integration, and what the caller should know about the request. */
+export const IntegrationSaved = IntegrationView.extend({
+  warnings: z.array(Warning).openapi({
+    description:
+      "Fields accepted but not used by the connector (e.g. the seed API's apiKey for Logo), values the connector completed",
+  }),
+}).openapi("IntegrationSaved");

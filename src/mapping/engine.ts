@@ -1,5 +1,5 @@
 import { fieldIssues } from "../http/validation.ts";
-import { ENTITIES, type Entity, type PlatformRecord, RECORD_SCHEMAS } from "../platform/records.ts";
+import { ENTITIES, type Entity, normalizeRecord, type PlatformRecord, RECORD_SCHEMAS } from "../platform/records.ts";
 import { parsePipeline, runPipeline, type Step } from "./pipeline.ts";
 import type { MappingDocument } from "./schema.ts";
 import { TransformationError } from "./transformation-error.ts";
@@ -112,7 +112,7 @@ export function mapRows(
         rejected.push({ entity, row: rowNumber, ...built });
         continue;
       }
-      const parsed = schema.safeParse(built.record);
+      const parsed = schema.safeParse(normalizeRecord(entity, built.record));
       if (parsed.success) {
         records.push({ entity, key: parsed.data.sku, row: rowNumber, record: parsed.data });
       } else {

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import type { Config } from "../config.ts";
+import { connectorOf } from "../connectors/index.ts";
 import { connectorFor } from "../connectors/instance.ts";
 import type { IntegrationRow } from "../db/schema.ts";
-import { connectorOf } from "../integrations/patch.ts";
 import { ENTITIES, type Entity } from "../platform/records.ts";
 import { decimalOption } from "../sync/page.ts";
 import { compileMapping, type MappedRecord, mapRows, type RejectedRow } from "./engine.ts";

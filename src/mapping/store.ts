@@ -1,14 +1,18 @@
 import { and, eq, type SQL } from "drizzle-orm";
 import { type AuditActor, auditInsertIfMatches } from "../audit/record.ts";
+import { connectorOf } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
 import { type IntegrationRow, integrations } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
-import { connectorOf } from "../integrations/patch.ts";
 import { MappingDocument } from "./schema.ts";
+import { RETIRED_TARGETS } from "./validate.ts";
 
 /** The mapping in force for an integration: its saved one, or its connector's default. */
 export function effectiveMapping(integration: IntegrationRow): { mapping: MappingDocument; isDefault: boolean } {
-  if (integration.mapping) return { mapping: integration.mapping, isDefault: false };
+  if (integration.mapping) {
+    const mappings = integration.mapping.mappings.filter((rule) => !RETIRED_TARGETS.has(rule.targetField));
+    return { mapping: { ...integration.mapping, mappings }, isDefault: false };
+  }
   return { mapping: MappingDocument.parse(connectorOf(integration.connector).defaultMapping), isDefault: true };
 }
 

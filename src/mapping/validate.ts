@@ -19,10 +19,19 @@ export function parseTarget(targetField: string): Target | string {
     return `must be '<entity>.<field>' such as 'products.sku'; entities: ${ENTITIES.join(", ")}`;
   }
   if (!isEntity(entity)) return `unknown entity ${quote(entity)}; entities: ${ENTITIES.join(", ")}`;
+  if (RETIRED_TARGETS.has(targetField)) return RETIRED_TARGETS.get(targetField) as string;
   const fields = recordFields(entity);
   if (!fields.includes(field)) return `${entity} has no field ${quote(field)}; fields: ${fields.join(", ")}`;
   return { entity, field };
 }
+
+/**
+ * Targets that earlier versions accepted, with what to do instead. A stored mapping that still
+ * has them is upgraded when it is read (`effectiveMapping`); a new one is refused.
+ */
+export const RETIRED_TARGETS = new Map([
+  ["products.price", "a price has one source of truth: map it to prices.price (with prices.sku and prices.currency)"],
+]);
 
 function isEntity(name: string): name is Entity {
   return (ENTITIES as readonly string[]).includes(name);

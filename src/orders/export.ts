@@ -1,18 +1,18 @@
 import { and, eq } from "drizzle-orm";
 import { requireConfig } from "../config.ts";
 import type { PlatformOrder } from "../connectors/definition.ts";
+import { connectorOf } from "../connectors/index.ts";
 import { connectorFor } from "../connectors/instance.ts";
 import { type Db, getDb } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { integrationEvents, type OrderRow, orders } from "../db/schema.ts";
 import { underGuard } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
-import { connectorOf } from "../integrations/patch.ts";
 import { findIntegration } from "../integrations/store.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { OrderExportMessage } from "../queues/messages.ts";
-import { findOrder } from "./store.ts";
+import { documentNumberFor, findOrder } from "./store.ts";
 
 /**
  * Writes one order into the merchant's ERP, exactly once: an order already exported is not
@@ -35,7 +35,11 @@ export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger
     const connector = await connectorFor(env, await requireConfig(env), integration);
     if (!connector.createOrder)
       throw new UpstreamError("connector", "This connector cannot write orders", { retryable: false });
-    return connector.createOrder(order.payload as unknown as PlatformOrder);
+    const documentNumber = order.erpDocumentNumber ?? (await documentNumberFor(integration, order.orderNumber));
+    return connector.createOrder({
+      ...(order.payload as unknown as Omit<PlatformOrder, "documentNumber">),
+      documentNumber,
+    });
   });
   await markExported(db, order, result);
   log.info("order exported", {

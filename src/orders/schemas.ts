@@ -54,6 +54,11 @@ export const OrderView = z
     integrationId: z.string(),
     merchantId: z.string(),
     orderNumber: z.string(),
+    erpDocumentNumber: z.string().nullable().openapi({
+      description:
+        "The order's number in the ERP: the order number itself, or where the ERP's field is shorter (Netsis FATIRS_NO: 15) a deterministic one that fits — a hash of the whole number, a dash and its last characters",
+      example: "4M1QX7-00123456",
+    }),
     status: z.enum(ORDER_STATUSES).openapi({ description: "queued -> exported, or failed with `lastError`" }),
     erpOrderId: z.string().nullable(),
     createdInErp: z.boolean().nullable().openapi({ description: "False when the ERP already had this order number" }),
@@ -71,6 +76,7 @@ export function toOrderView(row: OrderRow): z.infer<typeof OrderView> {
     integrationId: row.integrationId,
     merchantId: row.merchantId,
     orderNumber: row.orderNumber,
+    erpDocumentNumber: row.erpDocumentNumber,
     status: row.status,
     erpOrderId: row.erpOrderId,
     createdInErp: row.createdInErp,

@@ -1,9 +1,11 @@
 import { and, desc, eq, type SQL } from "drizzle-orm";
+import { connectorOf } from "../connectors/index.ts";
 import { type Db, pageOf } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { type IntegrationRow, type OrderRow, orders } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import type { OrderExportMessage } from "../queues/messages.ts";
+import { documentNumber } from "./document-number.ts";
 import type { OrderBody } from "./schemas.ts";
 
 /**
@@ -13,6 +15,7 @@ import type { OrderBody } from "./schemas.ts";
  */
 export async function acceptOrder(env: Env, db: Db, integration: IntegrationRow, body: OrderBody) {
   const now = new Date();
+  const erpDocumentNumber = await documentNumberFor(integration, body.orderNumber);
   const row: OrderRow = {
     id: newId("ord"),
     integrationId: integration.id,
@@ -20,6 +23,7 @@ export async function acceptOrder(env: Env, db: Db, integration: IntegrationRow,
     orderNumber: body.orderNumber,
     payload: body,
     status: "queued",
+    erpDocumentNumber,
     erpOrderId: null,
     createdInErp: null,
     attempts: 0,
@@ -38,8 +42,20 @@ export async function acceptOrder(env: Env, db: Db, integration: IntegrationRow,
     .from(orders)
     .where(and(eq(orders.integrationId, integration.id), eq(orders.orderNumber, body.orderNumber)))
     .get();
-  if (!existing)
+  if (!existing) {
+    const holder = await db
+      .select({ orderNumber: orders.orderNumber })
+      .from(orders)
+      .where(and(eq(orders.integrationId, integration.id), eq(orders.erpDocumentNumber, erpDocumentNumber)))
+      .get();
+    if (holder) {
+      throw new AppError(
+        "CONFLICT",
+        `Order ${body.orderNumber} would be document ${erpDocumentNumber} in the ERP, which order ${holder.orderNumber} already is; give it another order number`,
+      );
+    }
     throw new AppError("CONFLICT", `Order ${body.orderNumber} was being stored at the same moment; send it again`);
+  }
   if (existing.status !== "failed") return { order: existing, duplicate: true };
   const retried = await db
     .update(orders)
@@ -49,6 +65,27 @@ export async function acceptOrder(env: Env, db: Db, integration: IntegrationRow,
     .get();
   if (retried) await enqueueOrder(env, db, retried);
   return { order: retried ?? existing, duplicate: true };
+}
+
+/**
+ * The order's number in the ERP (see `documentNumber`), or a validation error when the number
+ * does not fit and the integration says to refuse such orders (`longOrderNumbers: "refuse"`).
+ */
+export async function documentNumberFor(
+  integration: Pick<IntegrationRow, "connector" | "settings">,
+  orderNumber: string,
+): Promise<string> {
+  const definition = connectorOf(integration.connector);
+  const max = definition.orderNumberMaxLength;
+  if (max !== undefined && orderNumber.length > max && integration.settings.longOrderNumbers === "refuse") {
+    throw AppError.validation([
+      {
+        field: "orderNumber",
+        message: `has ${orderNumber.length} characters; ${definition.name} stores document numbers of at most ${max}. Shorten it, or set the integration's settings.longOrderNumbers to "map"`,
+      },
+    ]);
+  }
+  return documentNumber(orderNumber, max);
 }
 
 /** Orders go on the priority queue: a customer is waiting for them, a catalogue sync is not. */

@@ -25,7 +25,7 @@ export const ProductRecord = z
     category: z.string().max(255).optional(),
     brand: z.string().max(255).optional(),
     vatRate: z.number().min(0).max(100).optional(),
-    price: Money.optional(),
+    // No price here: a price has one source of truth, the prices entity.
     active: z.boolean().optional(),
   })
   .strict()
@@ -43,7 +43,7 @@ export const InventoryRecord = z
 export const PriceRecord = z
   .object({
     sku: Sku,
-    price: Money,
+    price: Money.refine((n) => n > 0, "must be more than 0 (a price of 0 would sell the item for free)"),
     currency: z.string().regex(/^[A-Z]{3}$/, "must be a 3-letter ISO currency code like TRY"),
     vatIncluded: z.boolean().optional(),
     compareAtPrice: Money.optional(),
@@ -57,7 +57,24 @@ export const RECORD_SCHEMAS = { products: ProductRecord, inventory: InventoryRec
 export type ProductRecord = z.infer<typeof ProductRecord>;
 export type InventoryRecord = z.infer<typeof InventoryRecord>;
 export type PriceRecord = z.infer<typeof PriceRecord>;
-export type PlatformRecord = ProductRecord | InventoryRecord | PriceRecord;
+/**
+ * What the gateway pushes when an item is gone from the ERP (deleted, or missing from a
+ * complete read): the product is made inactive and keeps everything else it had.
+ */
+export interface Deactivation {
+  sku: string;
+  active: false;
+}
+export type PlatformRecord = ProductRecord | InventoryRecord | PriceRecord | Deactivation;
+
+/**
+ * What the platform gets, whatever the source says — never oversell: stock is whole units
+ * rounded down (2.7 kg on hand sells 2), and negative stock (an ERP that allows it) is 0.
+ */
+export function normalizeRecord(entity: Entity, record: Record<string, unknown>): Record<string, unknown> {
+  if (entity !== "inventory" || typeof record.stock !== "number" || !Number.isFinite(record.stock)) return record;
+  return { ...record, stock: Math.max(0, Math.floor(record.stock)) };
+}
 
 /** The field names an entity's record has, for validating mapping targets. */
 export function recordFields(entity: Entity): string[] {

@@ -10,6 +10,7 @@ import { createIntegration, deleteIntegration, updateIntegration } from "../inte
 import {
   CreateIntegrationBody,
   IntegrationParams,
+  IntegrationSaved,
   IntegrationView,
   ListIntegrationsQuery,
   UpdateIntegrationBody,
@@ -57,14 +58,14 @@ integrationRoutes.openapi(
     security: bearerSecurity,
     middleware: [requireWriter()] as const,
     request: { body: json(CreateIntegrationBody) },
-    responses: { 201: dataResponse(IntegrationView, "Created"), ...errorResponses(400, 401, 403, 409, 413, 415, 500) },
+    responses: { 201: dataResponse(IntegrationSaved, "Created"), ...errorResponses(400, 401, 403, 409, 413, 415, 500) },
   }),
   async (c) => {
     const input = c.req.valid("json");
     const merchantId = await ownerFor(c, input.merchantId);
-    const row = await createIntegration(depsOf(c), merchantId, input);
+    const { row, warnings } = await createIntegration(depsOf(c), merchantId, input);
     c.header("Location", `/api/integrations/${row.id}`);
-    return created(c, toView(row));
+    return created(c, { ...toView(row), warnings });
   },
 );
 
@@ -92,13 +93,14 @@ integrationRoutes.openapi(
     middleware: [requireWriter()] as const,
     request: { params: IntegrationParams, body: json(UpdateIntegrationBody) },
     responses: {
-      200: dataResponse(IntegrationView, "The changed integration"),
+      200: dataResponse(IntegrationSaved, "The changed integration"),
       ...errorResponses(400, 401, 403, 404, 409, 413, 415, 500),
     },
   }),
   async (c) => {
-    const row = await visibleIntegration(c, c.req.valid("param").id);
-    return ok(c, toView(await updateIntegration(depsOf(c), row, c.req.valid("json"))));
+    const current = await visibleIntegration(c, c.req.valid("param").id);
+    const { row, warnings } = await updateIntegration(depsOf(c), current, c.req.valid("json"));
+    return ok(c, { ...toView(row), warnings });
   },
 );
 

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorFromContext, recordAudit } from "../audit/record.ts";
 import { requireWriter } from "../auth/middleware.ts";
+import { connectorOf } from "../connectors/index.ts";
 import { getDb } from "../db/client.ts";
 import { ORDER_STATUSES } from "../db/schema.ts";
 import { accepted, ok, paginated } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
-import { connectorOf } from "../integrations/patch.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { bearerSecurity, dataResponse, errorResponses, PageQuery, pageResponse } from "../openapi/schemas.ts";
 import { OrderBody, OrderParams, OrderView, toOrderView } from "../orders/schemas.ts";

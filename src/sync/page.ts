@@ -1,15 +1,17 @@
 import type { Config } from "../config.ts";
 import type { SourcePage } from "../connectors/definition.ts";
+import { connectorOf } from "../connectors/index.ts";
 import { connectorFor } from "../connectors/instance.ts";
 import { type Db, runBatch } from "../db/client.ts";
 import type { IntegrationRow, RejectedRecord, SyncRunRow } from "../db/schema.ts";
-import { connectorOf } from "../integrations/patch.ts";
 import { compileMapping, mapRows } from "../mapping/engine.ts";
 import { effectiveMapping } from "../mapping/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Entity } from "../platform/records.ts";
 import type { SyncPageMessage } from "../queues/messages.ts";
-import { type Candidate, changedSince, saveHashes, toCandidates } from "./delta.ts";
+import { findsDeletions, pageCoverage } from "./coverage.ts";
+import { deletionPage } from "./deletions.ts";
+import { type Candidate, changedSince, saveHashes, toCandidates, zeroInactiveStock } from "./delta.ts";
 import { PartialPushError, type PushResult, pushChanged } from "./push.ts";
 import { recordPage } from "./record.ts";
 import { lastWatermark } from "./watermarks.ts";
@@ -31,26 +33,32 @@ export async function syncPage(
   message: SyncPageMessage,
   log: Logger,
 ): Promise<PageStep | null> {
-  const page = await fetchPage(env, config, db, integration, run, message);
+  const deletions = findsDeletions(integration, run);
+  if (message.stream === run.streams.length) {
+    const { nextCursor } = await deletionPage(config, db, run, integration, message, log);
+    return nextStep(run, message, nextCursor, deletions);
+  }
+  const { page, sinceUsed } = await fetchPage(env, config, db, integration, run, message);
   const entities = streamEntities(integration, run, message.stream);
   const { records, rejected } = mapRows(mappingOf(integration), page.rows, entities, {
     firstRow: page.firstRow ?? message.page * pageSizeOf(integration) + 1,
     ...decimalOption(integration),
   });
-  const candidates = toCandidates(records);
+  const candidates = await zeroInactiveStock(db, integration.id, toCandidates(records));
   const changed = await changedSince(db, integration.id, candidates, run.force);
+  const coverage = deletions ? pageCoverage(entities, page, candidates, rejected, sinceUsed) : null;
 
   let pushed: PushResult;
   try {
     pushed = await pushChanged(config, run.id, integration.merchantId, changed);
   } catch (error) {
     if (error instanceof PartialPushError) {
-      await runBatch(db, saveHashes(db, integration.id, error.done.accepted, new Date()));
+      await runBatch(db, saveHashes(db, integration.id, error.done.accepted, new Date(), coverage ? run.id : null));
     }
     throw error instanceof PartialPushError ? (error.upstream ?? error) : error;
   }
 
-  const next = nextStep(run, message, page.nextCursor);
+  const next = nextStep(run, message, page.nextCursor, deletions);
   const rejections: RejectedRecord[] = [
     ...page.malformed.map((m) => ({
       entity: null,
@@ -80,6 +88,9 @@ export async function syncPage(
     pushed: pushed.accepted,
     rejections,
     requests: pushed.requests,
+    seen: coverage?.seen,
+    partial: coverage?.partial ?? [],
+    notes: coverage?.note ? [coverage.note] : [],
   });
   log.info("page synced", {
     runId: run.id,
@@ -93,13 +104,28 @@ export async function syncPage(
   return next;
 }
 
-/** Where the run goes after this page: the next page, the next stream, or nowhere (done). */
-export function nextStep(run: SyncRunRow, message: SyncPageMessage, nextCursor: string | null): PageStep | null {
+/**
+ * Where the run goes after this page: the next page, the next stream, the deletion step (its
+ * stream index is the number of streams) for a run that finds deletions, or nowhere (done).
+ */
+export function nextStep(
+  run: Pick<SyncRunRow, "streams">,
+  message: Pick<SyncPageMessage, "stream" | "page">,
+  nextCursor: string | null,
+  deletions: boolean,
+): PageStep | null {
   if (nextCursor !== null) return { stream: message.stream, page: message.page + 1, cursor: nextCursor };
-  if (message.stream + 1 < run.streams.length) return { stream: message.stream + 1, page: 0, cursor: null };
+  const stream = message.stream + 1;
+  if (stream < run.streams.length || (stream === run.streams.length && deletions)) {
+    return { stream, page: 0, cursor: null };
+  }
   return null;
 }
 
+/**
+ * The page from the connector, and whether its stream is read incrementally in this run (from
+ * the last complete run's watermark: only what changed since, so nothing can be found missing).
+ */
 async function fetchPage(
   env: Env,
   config: Config,
@@ -107,16 +133,17 @@ async function fetchPage(
   integration: IntegrationRow,
   run: SyncRunRow,
   message: SyncPageMessage,
-): Promise<SourcePage> {
+): Promise<{ page: SourcePage; sinceUsed: boolean }> {
   const connector = await connectorFor(env, config, integration, run.source);
   const stream = run.streams[message.stream];
   if (!stream) throw new Error(`run ${run.id} has no stream ${message.stream}`);
   // An incremental stream starts where the last complete run ended, unless the run is forced.
-  const since =
-    message.cursor === null && !run.force && streamOf(integration, stream)?.incremental
-      ? await lastWatermark(db, integration.id, stream)
-      : null;
-  return connector.fetchPage(stream, message.cursor, pageSizeOf(integration), { since });
+  const incremental = !run.force && streamOf(integration, stream)?.incremental === true;
+  const since = incremental ? await lastWatermark(db, integration.id, stream) : null;
+  const page = await connector.fetchPage(stream, message.cursor, pageSizeOf(integration), {
+    since: message.cursor === null ? since : null,
+  });
+  return { page, sinceUsed: since !== null };
 }
 
 const streamOf = (integration: IntegrationRow, name: string) =>

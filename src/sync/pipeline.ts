@@ -7,6 +7,7 @@ import { guardConfig } from "../guard/config.ts";
 import { findIntegration } from "../integrations/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { SyncPageMessage } from "../queues/messages.ts";
+import { findsDeletions } from "./coverage.ts";
 import { enqueuePage } from "./enqueue.ts";
 import { nextStep, syncPage } from "./page.ts";
 import { ACTIVE_STATUSES, findRun, finishRun } from "./runs.ts";
@@ -34,17 +35,16 @@ export async function processPage(env: Env, message: SyncPageMessage, log: Logge
     .from(syncPages)
     .where(and(eq(syncPages.runId, run.id), eq(syncPages.stream, message.stream), eq(syncPages.page, message.page)))
     .get();
-  if (done) {
-    // Processed before, but the next page may not have been enqueued (crash in between).
-    const next = nextStep(run, message, done.nextCursor);
-    if (next) await enqueuePage(env, run, next);
-    return skipped("page already processed");
-  }
-
   const integration = await findIntegration(db, run.integrationId);
   if (!integration) {
     await finishRun(db, run.id, "failed", "The integration was deleted during the run");
     return skipped("integration deleted");
+  }
+  if (done) {
+    // Processed before, but the next page may not have been enqueued (crash in between).
+    const next = nextStep(run, message, done.nextCursor, findsDeletions(integration, run));
+    if (next) await enqueuePage(env, run, next);
+    return skipped("page already processed");
   }
   // A fresh holder per delivery: a duplicate delivery of this page waits for the lease, which is
   // given back before the next page is queued (so it is free for it).

@@ -1,7 +1,9 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { type RejectedRecord, type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
+import type { Entity } from "../platform/records.ts";
 import type { SyncPageMessage } from "../queues/messages.ts";
+import { markSeen } from "./coverage.ts";
 import { type Candidate, saveHashes } from "./delta.ts";
 import { ACTIVE_STATUSES } from "./runs.ts";
 import { commitWatermark } from "./watermarks.ts";
@@ -11,9 +13,10 @@ const REJECTED_SAMPLE_SIZE = 20;
 
 /**
  * Records the page in one transaction: the hashes of what was pushed, the run's counters (and
- * its outcome after the last page), the page marker, and at the end of an incremental stream
- * the watermark the next run starts from. The counters only move if the marker
- * is new, so a page processed twice by concurrent deliveries is counted once.
+ * its outcome after the last page), the page marker, the keys read (for runs that find
+ * deletions), and at the end of an incremental stream the watermark the next run starts from.
+ * The counters only move if the marker is new, so a page processed twice by concurrent
+ * deliveries is counted once.
  */
 export async function recordPage(
   db: Db,
@@ -30,10 +33,20 @@ export async function recordPage(
     pushed: Candidate[];
     rejections: RejectedRecord[];
     requests: number;
+    /** Keys read, per entity, when the run finds deletions (src/sync/coverage.ts). */
+    seen?: ReadonlyMap<Entity, string[]> | undefined;
+    /** Entities this page did not read completely. */
+    partial?: readonly Entity[];
+    /** Gone items turned off (the deletion step). */
+    deactivated?: number;
+    notes?: readonly string[];
   },
 ): Promise<void> {
   const now = new Date();
   const sample = [...run.rejectedSample, ...page.rejections].slice(0, REJECTED_SAMPLE_SIZE);
+  // Pages of a run run one after the other (the guard's lease), so the run row read for this
+  // page holds every earlier page's entities and notes.
+  const partial = page.partial?.length ? [...new Set([...run.partialEntities, ...page.partial])] : undefined;
   const notYetRecorded = sql`NOT EXISTS (SELECT 1 FROM sync_pages WHERE run_id = ${run.id} AND stream = ${message.stream} AND page = ${message.page})`;
   const rejectedTotal = sql`${syncRuns.itemsRejected} + ${page.rejections.length}`;
   await db.batch([
@@ -46,7 +59,10 @@ export async function recordPage(
         itemsPushed: sql`${syncRuns.itemsPushed} + ${page.pushed.length}`,
         itemsRejected: rejectedTotal,
         platformRequests: sql`${syncRuns.platformRequests} + ${page.requests}`,
+        itemsDeactivated: sql`${syncRuns.itemsDeactivated} + ${page.deactivated ?? 0}`,
         rejectedSample: sample,
+        ...(partial ? { partialEntities: partial } : {}),
+        ...(page.notes?.length ? { notes: [...run.notes, ...page.notes] } : {}),
         retryAt: null,
         updatedAt: now,
         ...(!page.last
@@ -69,7 +85,8 @@ export async function recordPage(
         finishedAt: now,
       })
       .onConflictDoNothing(),
-    ...saveHashes(db, run.integrationId, page.pushed, now),
+    ...saveHashes(db, run.integrationId, page.pushed, now, page.seen ? run.id : null),
+    ...(page.seen ? markSeen(db, run.integrationId, run.id, page.seen) : []),
     ...(page.incremental && page.nextCursor === null ? [commitWatermark(db, run, message.stream, now)] : []),
   ]);
 }

@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { getConnector } from "../connectors/index.ts";
+import { connectorOf } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { type IntegrationRow, type RUN_TRIGGERS, type SyncRunRow, syncRuns } from "../db/schema.ts";
@@ -32,9 +32,7 @@ export async function startRun(
   integration: IntegrationRow,
   request: StartRunRequest,
 ): Promise<{ run: SyncRunRow; coalesced: boolean }> {
-  const connector = getConnector(integration.connector);
-  if (!connector) throw new AppError("INTERNAL_ERROR", `Connector '${integration.connector}' is not registered`);
-  const { streams, entities } = planRun(connector, request.type);
+  const { streams, entities } = planRun(connectorOf(integration.connector), request.type);
   const now = new Date();
   const run: SyncRunRow = {
     id: newId("run"),
@@ -55,6 +53,9 @@ export async function startRun(
     itemsPushed: 0,
     itemsRejected: 0,
     platformRequests: 0,
+    itemsDeactivated: 0,
+    partialEntities: [],
+    notes: [],
     rejectedSample: [],
     attempts: 0,
     lastError: null,

@@ -26,6 +26,9 @@ export const RunView = z
         .int()
         .openapi({ description: "Rows or records refused (mapping, validation, platform)" }),
       platformRequests: z.number().int(),
+      itemsDeactivated: z.number().int().openapi({
+        description: "Items gone from the source that were turned off on the platform (inactive, stock 0)",
+      }),
     }),
     rejectedSample: z
       .array(
@@ -39,6 +42,9 @@ export const RunView = z
         }),
       )
       .openapi({ description: "Up to 20 rejected records, each with why" }),
+    notes: z
+      .array(z.string())
+      .openapi({ description: "What the run chose not to do, and why (e.g. deletions held back after an empty read)" }),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     retryAt: z.iso.datetime().nullable().openapi({ description: "When a failed page is tried again" }),
@@ -69,8 +75,10 @@ export function toRunView(run: SyncRunRow): RunView {
       itemsPushed: run.itemsPushed,
       itemsRejected: run.itemsRejected,
       platformRequests: run.platformRequests,
+      itemsDeactivated: run.itemsDeactivated,
     },
     rejectedSample: run.rejectedSample.map((r) => ({ ...r, row: r.row ?? null })),
+    notes: run.notes,
     attempts: run.attempts,
     lastError: run.lastError,
     retryAt: run.retryAt?.toISOString() ?? null,

@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { Connector, SourcePage } from "../../src/connectors/definition.ts";
-import { createLogoConnector } from "../../src/connectors/logo/connector.ts";
+import type { Connector, ConnectorContext, SourcePage } from "../../src/connectors/definition.ts";
+import { bindConnector } from "../../src/connectors/instance.ts";
 import { SIMS } from "./sims.ts";
 import { newMerchant } from "./unique.ts";
 
@@ -38,19 +37,29 @@ export const logoCredentials = (tenant: string, overrides: Record<string, unknow
   ...overrides,
 });
 
-/** The Logo connector bound to `tenant`, calling the simulator with plain fetch (no guard). */
+/**
+ * The Logo connector bound to `tenant` as the gateway binds it (credentials and settings parsed
+ * by the connector's schemas), calling the simulator with plain fetch (no guard) unless given one.
+ */
 export function logoConnector(
   tenant: string,
-  options: { credentials?: Record<string, unknown>; settings?: Record<string, unknown>; integrationId?: string } = {},
+  options: {
+    credentials?: Record<string, unknown>;
+    settings?: Record<string, unknown>;
+    integrationId?: string;
+    fetch?: ConnectorContext["fetch"];
+  } = {},
 ): Connector {
-  return createLogoConnector({
-    integrationId: options.integrationId ?? `int_${tenant}`,
-    merchantId: tenant,
-    credentials: logoCredentials(tenant, options.credentials),
-    settings: { periodNo: 1, warehouseNo: -1, currency: "TRY", ...options.settings },
-    fetch: (url, init) => fetch(url, init),
-    env,
-  });
+  return bindConnector(
+    {
+      id: options.integrationId ?? `int_${tenant}`,
+      merchantId: tenant,
+      connector: "logo",
+      settings: options.settings ?? {},
+    },
+    logoCredentials(tenant, options.credentials),
+    { fetch: options.fetch ?? ((url, init) => fetch(url, init)) },
+  );
 }
 
 export interface ReadResult {

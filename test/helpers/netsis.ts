@@ -1,7 +1,6 @@
-import { env } from "cloudflare:workers";
 import { expect } from "vitest";
-import type { Connector, PlatformOrder } from "../../src/connectors/definition.ts";
-import { createNetsisConnector } from "../../src/connectors/netsis/connector.ts";
+import type { Connector, ConnectorContext, PlatformOrder } from "../../src/connectors/definition.ts";
+import { bindConnector } from "../../src/connectors/instance.ts";
 import { UpstreamError } from "../../src/net/upstream-error.ts";
 import { SIMS } from "./sims.ts";
 
@@ -59,16 +58,23 @@ export const netsisCredentials = (tenant: string, overrides: Record<string, unkn
 /** The connector bound to a tenant, as the gateway would bind it (without the guard). */
 export function netsisConnector(
   tenant: string,
-  options: { credentials?: Record<string, unknown>; settings?: Record<string, unknown>; integrationId?: string } = {},
+  options: {
+    credentials?: Record<string, unknown>;
+    settings?: Record<string, unknown>;
+    integrationId?: string;
+    fetch?: ConnectorContext["fetch"];
+  } = {},
 ): Connector {
-  return createNetsisConnector({
-    integrationId: options.integrationId ?? `int-${crypto.randomUUID()}`,
-    merchantId: "m-netsis",
-    credentials: netsisCredentials(tenant, options.credentials),
-    settings: { currency: "TRY", ...options.settings },
-    fetch: (url, init) => fetch(url, init),
-    env,
-  });
+  return bindConnector(
+    {
+      id: options.integrationId ?? `int-${crypto.randomUUID()}`,
+      merchantId: "m-netsis",
+      connector: "netsis",
+      settings: options.settings ?? {},
+    },
+    netsisCredentials(tenant, options.credentials),
+    { fetch: options.fetch ?? ((url, init) => fetch(url, init)) },
+  );
 }
 
 /** The UpstreamError a call fails with (and fails the test when it does not fail). */
@@ -84,6 +90,7 @@ export async function upstreamFailure(promise: Promise<unknown>): Promise<Upstre
 /** A platform order for the simulator's generated items (NT-000001 …). */
 export const order = (orderNumber: string, overrides: Partial<PlatformOrder> = {}): PlatformOrder => ({
   orderNumber,
+  documentNumber: orderNumber,
   customerCode: "120.01.001",
   currency: "TRY",
   createdAt: "2024-01-20T22:30:00Z",

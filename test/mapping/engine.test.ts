@@ -135,18 +135,24 @@ describe("mapRows", () => {
     ]);
   });
 
-  it("rejects records the platform schema refuses: negative stock, a 4-letter currency, a bad sku", () => {
+  it("rejects records the platform schema refuses: a price of 0, a 4-letter currency, a bad sku", () => {
     const { records, rejected } = mapRows(
       csv,
       [
-        { sku: "A", name: "A", stock: "-4", price: "1", currency: "TRY" },
+        { sku: "A", name: "A", stock: "4", price: "0", currency: "TRY" },
         { sku: "B", name: "B", stock: "4", price: "1", currency: "TRYL" },
         { sku: "C D", name: "C", stock: "4", price: "1" },
       ],
       ["inventory", "prices"],
     );
     expect(rejected).toEqual([
-      { entity: "inventory", row: 1, key: "A", field: "inventory.stock", reason: "must not be negative" },
+      {
+        entity: "prices",
+        row: 1,
+        key: "A",
+        field: "prices.price",
+        reason: "must be more than 0 (a price of 0 would sell the item for free)",
+      },
       {
         entity: "prices",
         row: 2,
@@ -164,8 +170,29 @@ describe("mapRows", () => {
       { entity: "prices", row: 3, key: "C D", field: "prices.sku", reason: "must not contain spaces, '/', '?' or '#'" },
     ]);
     expect(records.map((r) => [r.entity, r.key])).toEqual([
-      ["prices", "A"],
+      ["inventory", "A"],
       ["inventory", "B"],
+    ]);
+  });
+
+  it("never oversells: fractional stock is rounded down and negative stock is sent as 0", () => {
+    const { records, rejected } = mapRows(
+      csv,
+      [
+        { sku: "KG", stock: "2,7" },
+        { sku: "NEG", stock: "-4" },
+        { sku: "ALMOST", stock: "0.999" },
+        { sku: "WHOLE", stock: "12" },
+      ],
+      ["inventory"],
+      { decimalSeparator: "," },
+    );
+    expect(rejected).toEqual([]);
+    expect(records.map((r) => r.record)).toEqual([
+      { sku: "KG", stock: 2 },
+      { sku: "NEG", stock: 0 },
+      { sku: "ALMOST", stock: 0 },
+      { sku: "WHOLE", stock: 12 },
     ]);
   });
 

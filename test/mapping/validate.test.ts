@@ -28,12 +28,23 @@ describe("validateMapping", () => {
         SKU,
         NAME,
         { sourceField: "UNIT", targetField: "products.unit", transformation: "trim|uppercase|lookup:units" },
-        { sourceField: "PRICE", targetField: "products.price", transformation: "parseDecimal|vatInclude:20|round:2" },
+        { sourceField: "CODE", targetField: "prices.sku" },
+        { sourceField: "PRICE", targetField: "prices.price", transformation: "parseDecimal|vatInclude:20|round:2" },
+        { sourceField: "CUR", targetField: "prices.currency", defaultValue: "TRY" },
         { sourceField: "ACTIVE", targetField: "products.active", transformation: "toBoolean", defaultValue: true },
       ],
       lookups: { units: { AD: "piece" } },
     });
     expect(issues).toEqual([]);
+  });
+
+  it("refuses products.price, saying that prices.price is the one source of a price", () => {
+    expect(issuesOf({ mappings: [SKU, NAME, { sourceField: "P", targetField: "products.price" }] })).toEqual([
+      {
+        field: "mappings.2.targetField",
+        message: "a price has one source of truth: map it to prices.price (with prices.sku and prices.currency)",
+      },
+    ]);
   });
 
   it("rejects a target without an entity prefix", () => {
@@ -69,7 +80,7 @@ describe("validateMapping", () => {
     const issues = issuesOf({
       mappings: [
         SKU,
-        { sourceField: "P", targetField: "products.price", transformation: "multiply:abc|round:9|divide:0|multiply" },
+        { sourceField: "P", targetField: "products.vatRate", transformation: "multiply:abc|round:9|divide:0|multiply" },
       ],
     });
     expect(issues).toEqual([

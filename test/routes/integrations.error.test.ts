@@ -77,12 +77,19 @@ describe("create: body validation", () => {
     expect(expectFieldError(res, "colour").message).toBe("is not a known field");
   });
 
-  it("names an unknown credentials field", async () => {
+  it("names an unknown credentials field (only the seed API's own fields are accepted with a warning)", async () => {
     const merchantId = newMerchant("m-ucred");
     const body = bodies.logo(merchantId);
-    const res = await rejectedCreate(merchantId, { ...body, credentials: { ...body.credentials, apiKey: "k-123" } });
-    expect(expectFieldError(res, "credentials.apiKey").message).toBe("is not a known field");
+    const res = await rejectedCreate(merchantId, { ...body, credentials: { ...body.credentials, apiToken: "k-123" } });
+    expect(expectFieldError(res, "credentials.apiToken").message).toBe("is not a known field");
     expect(JSON.stringify(res.body)).not.toContain("k-123");
+  });
+
+  it("names a misspelt setting rather than ignoring it", async () => {
+    const merchantId = newMerchant("m-uset");
+    const body = bodies.logo(merchantId);
+    const res = await rejectedCreate(merchantId, { ...body, settings: { ...body.settings, warehouseNumber: 2 } });
+    expect(expectFieldError(res, "settings.warehouseNumber").message).toBe("is not a known field");
   });
 
   it("names settings.syncInterval when it is below a minute", async () => {

@@ -8,6 +8,8 @@ import { newMerchant, pause } from "../helpers/unique.ts";
 /** The settings every connector has, with their defaults (src/connectors/definition.ts). */
 const BASE_DEFAULTS = {
   pageSize: 500,
+  deletions: "deactivate",
+  deletionsMaxPercent: 50,
   circuitFailureThreshold: 3,
   circuitCooldownSeconds: 30,
   circuitMaxCooldownSeconds: 1800,
@@ -16,11 +18,25 @@ const BASE_DEFAULTS = {
   webhookDedupeHours: 72,
 };
 
+/** Creates through the API; the answer's `warnings` (none for these bodies) are checked and left out. */
 async function create(body: unknown, token?: string) {
   const res = await api("POST", "/api/integrations", { token: token ?? (await admin()), body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.data.warnings).toEqual([]);
+  delete res.body.data.warnings;
   return res;
 }
+
+/** The settings a Logo integration gets from bodies.logo, defaults filled in. */
+const LOGO_SETTINGS = {
+  syncInterval: 300_000,
+  ...BASE_DEFAULTS,
+  periodNo: 2,
+  warehouseNo: -1,
+  currency: "TRY",
+  incrementalOverlapSeconds: 60,
+  longOrderNumbers: "map",
+};
 
 /** Every audit entry, all pages, as an admin sees them. */
 async function allAudit(query = ""): Promise<AuditEntry[]> {
@@ -51,7 +67,7 @@ describe("POST /api/integrations", () => {
       type: "hybrid",
       connector: "logo",
       status: "active",
-      settings: { syncInterval: 300_000, ...BASE_DEFAULTS, periodNo: 2, warehouseNo: -1, currency: "TRY" },
+      settings: LOGO_SETTINGS,
       credentials: { fieldsSet: ["endpoint", "firmNo", "password", "username"] },
     });
     expect(data.credentials).toEqual({ fieldsSet: ["endpoint", "firmNo", "password", "username"] });
@@ -77,6 +93,58 @@ describe("POST /api/integrations", () => {
     expect(await storedCredentials(data.id)).toEqual(body.credentials);
   });
 
+  it("accepts the seed's Create Integration example as written, with a warning for each field Logo does not use", async () => {
+    const merchantId = newMerchant("m-seed");
+    // The seed README's example, plus the firm number Logo needs (written as screens show it).
+    const body = {
+      merchantId,
+      name: "Main Store Logo ERP",
+      type: "hybrid",
+      connector: "logo",
+      credentials: {
+        endpoint: "https://erp.example.com/api",
+        username: "integration_user",
+        password: "secure_password",
+        apiKey: "logo_api_key_123",
+        firmNo: "001",
+      },
+      settings: { syncInterval: 300000, warehouseCode: "MAIN", priceListCode: "RETAIL" },
+    };
+    const res = await api("POST", "/api/integrations", { token: await admin(), body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const data = res.body.data;
+    expect(data.warnings).toEqual([
+      {
+        field: "credentials.apiKey",
+        message:
+          "not used by the Logo ERP (Logo Objects REST) connector; ignored and not stored. Logo Objects REST logs in with username, password and firmNo",
+      },
+      {
+        field: "settings.warehouseCode",
+        message:
+          "not used by the Logo ERP (Logo Objects REST) connector; ignored and not stored. Logo numbers its warehouses: set settings.warehouseNo (INVENNO; -1 is all)",
+      },
+      { field: "credentials.endpoint", message: "Logo Objects REST is called at https://erp.example.com/api/v1" },
+    ]);
+    expect(data.settings).toEqual({ ...LOGO_SETTINGS, periodNo: 1, priceListCode: "RETAIL" });
+    expect(data.credentials.fieldsSet).toEqual(["endpoint", "firmNo", "password", "username"]);
+    expect(JSON.stringify(res.body)).not.toContain("logo_api_key_123");
+    const { apiKey: _dropped, ...kept } = body.credentials;
+    expect(await storedCredentials(data.id)).toEqual({ ...kept, firmNo: 1 });
+    expect(JSON.stringify(await integrationRow(data.id))).not.toContain("MAIN");
+  });
+
+  it("refuses a Netsis depot that is not a number, saying what it must be", async () => {
+    const res = await api("POST", "/api/integrations", {
+      token: await admin(),
+      body: { ...bodies.netsis(newMerchant("m-depot")), settings: { warehouseCode: "MAIN" } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([
+      { field: "settings.warehouseCode", message: "must be a whole number from 0 to 99999" },
+    ]);
+  });
+
   it("creates for the token's own merchant when a merchant leaves merchantId out", async () => {
     const merchantId = newMerchant("m-self");
     const res = await create(bodies.csv(), await merchant(merchantId));
@@ -87,6 +155,7 @@ describe("POST /api/integrations", () => {
     expect(res.body.data.settings).toEqual({
       syncInterval: 300_000,
       ...BASE_DEFAULTS,
+      deletions: "ignore",
       delimiter: ";",
       encoding: "utf-8",
       decimalSeparator: ",",
@@ -100,12 +169,16 @@ describe("POST /api/integrations", () => {
     const merchantId = newMerchant("m-own");
     const res = await create(bodies.netsis(merchantId), await merchant(merchantId));
     expect(res.body.data.merchantId).toBe(merchantId);
-    expect(res.body.data.settings).toEqual({ syncInterval: 300_000, ...BASE_DEFAULTS, currency: "TRY" });
+    expect(res.body.data.settings).toEqual({
+      syncInterval: 300_000,
+      ...BASE_DEFAULTS,
+      currency: "TRY",
+      longOrderNumbers: "map",
+    });
     expect(res.body.data.credentials.fieldsSet).toEqual([
       "branchCode",
       "dbName",
       "dbPassword",
-      "dbType", // defaulted to MSSQL
       "dbUser",
       "endpoint",
       "password",
@@ -246,7 +319,9 @@ describe("PATCH /api/integrations/:id", () => {
       updated_at: Date.parse(res.body.data.updatedAt),
     });
     const got = await api("GET", `/api/integrations/${created.id}`, { token: await admin() });
-    expect(got.body.data).toEqual(res.body.data);
+    const { warnings, ...patched } = res.body.data;
+    expect(warnings).toEqual([]);
+    expect(got.body.data).toEqual(patched);
   });
 
   it("merges settings into the stored ones", async () => {
@@ -258,14 +333,7 @@ describe("PATCH /api/integrations/:id", () => {
       body: { settings: { syncInterval: 600_000, priceListCode: "PL1" } },
     });
     expect(res.status).toBe(200);
-    expect(res.body.data.settings).toEqual({
-      syncInterval: 600_000,
-      ...BASE_DEFAULTS,
-      periodNo: 2,
-      warehouseNo: -1,
-      currency: "TRY",
-      priceListCode: "PL1",
-    });
+    expect(res.body.data.settings).toEqual({ ...LOGO_SETTINGS, syncInterval: 600_000, priceListCode: "PL1" });
     expect(JSON.parse((await integrationRow(created.id))?.settings ?? "null")).toEqual(res.body.data.settings);
 
     // null removes an optional setting and puts a defaulted one back to its default.
@@ -274,13 +342,20 @@ describe("PATCH /api/integrations/:id", () => {
       body: { settings: { priceListCode: null, syncInterval: null } },
     });
     expect(removed.status).toBe(200);
-    expect(removed.body.data.settings).toEqual({
-      syncInterval: 300_000,
-      ...BASE_DEFAULTS,
-      periodNo: 2,
-      warehouseNo: -1,
-      currency: "TRY",
+    expect(removed.body.data.settings).toEqual(LOGO_SETTINGS);
+  });
+
+  it("answers a seed field the connector does not use with a warning, and changes nothing", async () => {
+    const merchantId = newMerchant("m-warn");
+    const created = (await create(bodies.logo(merchantId))).body.data;
+    const res = await api("PATCH", `/api/integrations/${created.id}`, {
+      token: await admin(),
+      body: { settings: { warehouseCode: 3 } },
     });
+    expect(res.status).toBe(200);
+    expect(res.body.data.warnings.map((w: { field: string }) => w.field)).toEqual(["settings.warehouseCode"]);
+    expect(res.body.data.settings).toEqual(created.settings);
+    expect(res.body.data.updatedAt).toBe(created.updatedAt);
   });
 
   it("changes one credential and keeps the others", async () => {

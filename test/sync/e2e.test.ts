@@ -59,7 +59,7 @@ describe("a CSV sync end to end", () => {
     const csv = [
       HEADER,
       'B-1,Good,"1,00",5,',
-      'B-2,Negative stock,"2,00",-4,',
+      'B-2,Negative stock and no price,"0,00",-4,',
       'B-3,Bad price,"abc",1,',
       "B-4,Too few fields",
     ].join("\n");
@@ -71,15 +71,20 @@ describe("a CSV sync end to end", () => {
     expect(reasons).toEqual(
       expect.arrayContaining([
         [null, "B-4", null, 4],
-        ["inventory", "B-2", "inventory.stock", 2],
+        ["prices", "B-2", "prices.price", 2],
         ["prices", "B-3", "prices.price", 3],
       ]),
     );
     expect(run.rejectedSample.find((r) => r.key === "B-3")?.reason).toMatch(/abc/);
-    // Everything that could be mapped arrived; nothing rejected did.
+    expect(run.rejectedSample.find((r) => r.key === "B-2")?.reason).toMatch(/more than 0/);
+    // Everything that could be mapped arrived; nothing rejected did; negative stock is sold as none.
     expect((await platformRecords(merchantId, "products")).items.map((p) => p.sku)).toEqual(["B-1", "B-2", "B-3"]);
-    expect((await platformRecords(merchantId, "inventory")).items.map((p) => p.sku)).toEqual(["B-1", "B-3"]);
-    expect((await platformRecords(merchantId, "prices")).items.map((p) => p.sku)).toEqual(["B-1", "B-2"]);
+    expect((await platformRecords(merchantId, "inventory")).items).toEqual([
+      { sku: "B-1", stock: 5 },
+      { sku: "B-2", stock: 0 },
+      { sku: "B-3", stock: 1 },
+    ]);
+    expect((await platformRecords(merchantId, "prices")).items.map((p) => p.sku)).toEqual(["B-1"]);
   });
 
   it("pushes nothing on a second sync of unchanged data, one record when one row changed, all with force", async () => {

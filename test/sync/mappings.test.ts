@@ -256,21 +256,26 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
         rows: [
           { sku: "P-1", name: "Kupa", price: "9.90", stock: "4" },
           { sku: "P-2", name: "Şal", price: "abc", stock: "-1" },
+          { sku: "P-3", name: "Un", price: "0", stock: "x" },
         ],
       },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.data.source).toBe("rows");
-    expect(res.body.data.rowsRead).toBe(2);
+    expect(res.body.data.rowsRead).toBe(3);
     expect(res.body.data.records).toEqual([
       { entity: "products", key: "P-1", row: 1, record: { sku: "P-1", name: "Kupa" } },
       { entity: "inventory", key: "P-1", row: 1, record: { sku: "P-1", stock: 4 } },
       { entity: "prices", key: "P-1", row: 1, record: { sku: "P-1", price: 9.9, currency: "TRY" } },
       { entity: "products", key: "P-2", row: 2, record: { sku: "P-2", name: "Şal" } },
+      // Negative stock is sent as none.
+      { entity: "inventory", key: "P-2", row: 2, record: { sku: "P-2", stock: 0 } },
+      { entity: "products", key: "P-3", row: 3, record: { sku: "P-3", name: "Un" } },
     ]);
     expect(res.body.data.rejected).toEqual([
-      { entity: "inventory", row: 2, key: "P-2", field: "inventory.stock", reason: expect.stringMatching(/negative/) },
       { entity: "prices", row: 2, key: "P-2", field: "prices.price", reason: expect.stringMatching(/abc/) },
+      { entity: "inventory", row: 3, key: "P-3", field: "inventory.stock", reason: expect.stringMatching(/x/) },
+      { entity: "prices", row: 3, key: "P-3", field: "prices.price", reason: expect.stringMatching(/more than 0/) },
     ]);
     expect((await platformRequests(merchantId)).count).toBe(requestsBefore);
     const runs = await env.DB.prepare("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?")

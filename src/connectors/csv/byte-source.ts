@@ -1,17 +1,8 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
+import type { ByteSource } from "../definition.ts";
 
-/**
- * Where the bytes of a CSV file come from: a file host over HTTP, or an upload kept in D1.
- * The reader opens it once per page at the byte offset its cursor saved.
- */
-export interface ByteSource {
-  /**
-   * The bytes from `offset` to the end. `etag` identifies the version read; when `expectedEtag`
-   * is given and the source changed, it throws a permanent UpstreamError ("the file changed
-   * during the sync; start a new sync").
-   */
-  open(offset: number, expectedEtag?: string): Promise<{ body: ReadableStream<Uint8Array>; etag: string | undefined }>;
-}
+// The interface lives with the connector contract, which hands uploads to connectors.
+export type { ByteSource } from "../definition.ts";
 
 /** Basic or bearer credentials for the file host. */
 export type FileAuth = { username: string; password: string } | { bearerToken: string };

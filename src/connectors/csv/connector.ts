@@ -1,16 +1,9 @@
 import { fromBase64, toBase64Url, utf8 } from "../../crypto/encoding.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
-import type { CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
-import { type ByteSource, type FileAuth, httpByteSource } from "./byte-source.ts";
+import type { ByteSource, CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
+import { type FileAuth, httpByteSource } from "./byte-source.ts";
+import type { CsvCredentials, CsvSettings } from "./definition.ts";
 import { type CsvCursor, type CsvFormat, readCsvPage } from "./reader.ts";
-import { uploadByteSource } from "./upload-store.ts";
-
-interface CsvCredentials {
-  url?: string;
-  username?: string;
-  password?: string;
-  bearerToken?: string;
-}
 
 /** `upload:upl_…` -> `upl_…`; null when a run reads the integration's own file. */
 export function uploadIdOf(source: string | null | undefined): string | null {
@@ -22,18 +15,16 @@ export function uploadIdOf(source: string | null | undefined): string | null {
  * Range requests) or from an upload. The cursor is the reader's position (byte offset, header,
  * delimiter, rows read, ETag), base64url-encoded: opaque to everyone else.
  */
-export function createCsvConnector(context: ConnectorContext): Connector {
-  const credentials = context.credentials as CsvCredentials;
-  const settings = context.settings;
+export function createCsvConnector(context: ConnectorContext<CsvCredentials, CsvSettings>): Connector {
+  const { credentials, settings } = context;
   const format: CsvFormat = {
-    delimiter: (settings.delimiter as CsvFormat["delimiter"]) ?? "auto",
-    encoding: (settings.encoding as CsvFormat["encoding"]) ?? "utf-8",
-    hasHeader: settings.hasHeader !== false,
+    delimiter: settings.delimiter,
+    encoding: settings.encoding,
+    hasHeader: settings.hasHeader,
   };
 
   const source = (): ByteSource => {
-    const uploadId = uploadIdOf(context.source);
-    if (uploadId) return uploadByteSource(context.env.DB, uploadId);
+    if (context.upload) return context.upload;
     if (!credentials.url) {
       throw new UpstreamError(
         "connector",

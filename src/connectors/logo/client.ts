@@ -1,29 +1,33 @@
 import type { ConnectorContext } from "../definition.ts";
-import { logoFailure, permanent, readProblem } from "./errors.ts";
-import { endpointOf, type LogoCredentials, logoSession } from "./session.ts";
+import type { LogoCredentials } from "./definition.ts";
+import { isLoginProblem, logoFailure, permanent, readProblem } from "./errors.ts";
+import { endpointOf, logoSession } from "./session.ts";
 
-/** The envelope of Logo's list endpoints. */
+/**
+ * The list envelope of Logo Objects REST (L2 `types/index.ts`, L3, L5): `{ Meta, offset, count,
+ * totalCount, limit, first, next, previous, items }`, where `next` is an object `{ href, … }`.
+ * `more` reads it: a `next` with an href (or, tolerated, a URL string) means more rows; `next:
+ * null` means none; no `next` at all means "unknown", and the caller reads on until a page
+ * comes back empty. The href is never followed: it carries the address the service believes it
+ * has (L1's samples show an internal IP), and credentials go nowhere but the configured endpoint.
+ */
 export interface LogoList<T = Record<string, unknown>> {
-  offset: number;
-  count: number;
-  totalCount?: number | null;
-  limit: number;
-  /** The URL of the next page, or null after the last. */
-  next: string | null;
   items: T[];
+  totalCount: number | undefined;
+  more: boolean | undefined;
 }
 
 export type Params = Record<string, string | number | undefined>;
 
-/** Calls to one Logo installation with a bearer token, logging in again once when it expired. */
+/** Calls to one Logo installation with a bearer token, logging in again once when it is refused. */
 export interface LogoClient {
   list(path: string, params: Params): Promise<LogoList>;
-  post(path: string, body: unknown, params?: Params): Promise<Record<string, unknown>>;
+  post(path: string, body: unknown, params?: Params): Promise<unknown>;
   /** A new login, whatever is cached (connection tests). */
   login(): Promise<void>;
 }
 
-/** Logo answers at most this many rows per page. */
+/** The most rows asked for in one call; a service configured for fewer answers fewer, and paging goes on. */
 export const MAX_PAGE = 1000;
 
 export function logoClient(context: ConnectorContext, credentials: LogoCredentials): LogoClient {
@@ -45,15 +49,15 @@ export function logoClient(context: ConnectorContext, credentials: LogoCredentia
       });
     let token = await session.token();
     let response = await send(token);
-    if (response.status === 401) {
+    if (!response.ok) {
       const problem = await readProblem(response);
-      if (problem.error !== "invalid_token") throw await logoFailure(response, what, problem);
-      // The token expired (or the server forgot it) before we thought: log in again, once.
+      if (!isLoginProblem(response.status, problem)) throw logoFailure(response, what, problem);
+      // Expired early, revoked, or the service restarted: one fresh login, then the same call.
       await session.forget(token);
       token = await session.token();
       response = await send(token);
+      if (!response.ok) throw logoFailure(response, what, await readProblem(response));
     }
-    if (!response.ok) throw await logoFailure(response, what);
     const text = await response.text();
     try {
       return JSON.parse(text);
@@ -64,18 +68,33 @@ export function logoClient(context: ConnectorContext, credentials: LogoCredentia
 
   return {
     async list(path, params) {
-      const page = (await call("GET", path, params)) as Partial<LogoList> | null;
+      const page = (await call("GET", path, params)) as Record<string, unknown> | unknown[] | null;
+      // Some installations answer a bare array (L6 copes with it); it says nothing about more pages.
+      if (Array.isArray(page))
+        return { items: page as Record<string, unknown>[], totalCount: undefined, more: undefined };
       if (!page || !Array.isArray(page.items)) throw permanent(`Logo GET ${path} answered without an items list`);
-      return { ...page, next: typeof page.next === "string" && page.next ? page.next : null } as LogoList;
+      return {
+        items: page.items as Record<string, unknown>[],
+        totalCount: typeof page.totalCount === "number" ? page.totalCount : undefined,
+        more: moreOf(page),
+      };
     },
-    async post(path, body, params = {}) {
-      const answer = await call("POST", path, params, body);
-      return typeof answer === "object" && answer !== null ? (answer as Record<string, unknown>) : {};
-    },
+    post: (path, body, params = {}) => call("POST", path, params, body),
     async login() {
       await session.token(true);
     },
   };
+}
+
+function moreOf(page: Record<string, unknown>): boolean | undefined {
+  if (!Object.hasOwn(page, "next")) return undefined;
+  const next = page.next;
+  if (next === null) return false;
+  if (typeof next === "string") return next !== "";
+  if (typeof next === "object" && typeof (next as { href?: unknown }).href === "string") {
+    return (next as { href: string }).href !== "";
+  }
+  return undefined;
 }
 
 /** `?a=1&b=x%20y`: spaces as %20, not `+`, which not every server reads as a space in a query. */

@@ -1,54 +1,70 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { Capability, CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
 import { type LogoClient, logoClient } from "./client.ts";
+import type { LogoCredentials, LogoSettings } from "./definition.ts";
 import { describeError, permanent } from "./errors.ts";
-import { fetchItemsPage } from "./items.ts";
-import { fetchOffsetPage, type LogoPlace, priceParams, stockQuery } from "./offset-streams.ts";
+import { type CardFilter, fetchItemsPage } from "./items.ts";
 import { createLogoOrder } from "./orders.ts";
-import type { LogoCredentials } from "./session.ts";
+import { fetchPricesPage } from "./prices.ts";
+import { fetchStockPage, type LogoPlace, probeStock } from "./stock.ts";
 
 /**
- * The Logo connector: three streams — `items` (keyset paging in change order, incremental),
- * `stock` (the STINVTOT view through `/queries`) and `prices` (`/salesItemPrices`) — and sales
- * orders. One login per integration is cached and reused until shortly before it expires; a
- * token Logo no longer accepts is replaced once per call. See definition.ts for the API shapes.
+ * The Logo connector: three streams — `items` (keyset in change order, incremental), `stock`
+ * (SQL on the STINVTOT view) and `prices` (one price card per item) — and sales orders. One
+ * login per integration is cached until shortly before it expires; a token Logo refuses is
+ * replaced once per call. See definition.ts for where each API shape is described.
  */
-export function createLogoConnector(context: ConnectorContext): Connector {
-  const credentials = context.credentials as unknown as LogoCredentials;
-  const s = context.settings;
+export function createLogoConnector(context: ConnectorContext<LogoCredentials, LogoSettings>): Connector {
+  const { credentials, settings } = context;
   const place: LogoPlace = {
     firmNo: credentials.firmNo,
-    periodNo: typeof s.periodNo === "number" ? s.periodNo : 1,
-    warehouseNo: typeof s.warehouseNo === "number" ? s.warehouseNo : -1,
-    priceListCode: typeof s.priceListCode === "string" ? s.priceListCode : undefined,
+    periodNo: settings.periodNo,
+    warehouseNo: settings.warehouseNo,
   };
-  const overlapSeconds = typeof s.incrementalOverlapSeconds === "number" ? s.incrementalOverlapSeconds : 60;
-  const currency = typeof s.currency === "string" ? s.currency : "TRY";
+  const isCatalogueItem = cardFilter(settings.cardTypes);
   const client = logoClient(context, credentials);
+  const rule = { priceListCode: settings.priceListCode, currency: settings.currency };
 
   return {
     fetchPage(stream, cursor, pageSize, options): Promise<SourcePage> {
       switch (stream) {
         case "items":
-          return fetchItemsPage(client, cursor, pageSize, options?.since ?? null, overlapSeconds);
+          return fetchItemsPage(
+            client,
+            cursor,
+            pageSize,
+            options?.since ?? null,
+            settings.incrementalOverlapSeconds,
+            isCatalogueItem,
+          );
         case "stock":
-          return fetchOffsetPage(client, "/queries", { tsql: stockQuery(place) }, cursor, pageSize);
+          return fetchStockPage(client, place, cursor, pageSize, isCatalogueItem);
         case "prices":
-          return fetchOffsetPage(client, "/salesItemPrices", priceParams(place), cursor, pageSize);
+          return fetchPricesPage(client, rule, cursor, pageSize);
         default:
           return Promise.reject(permanent(`the Logo connector has no stream '${stream}'`));
       }
     },
-    createOrder: (order) => createLogoOrder(client, order, currency),
+    createOrder: (order) => createLogoOrder(client, order, settings.currency),
     testConnection: () => testLogoConnection(client, place),
   };
 }
 
+/** Catalogue items by CARD_TYPE: the listed ones, or all but material classes (20–22, groupings of items). */
+function cardFilter(cardTypes: readonly number[] | undefined): CardFilter {
+  return (item) => {
+    const type = Number(item.CARD_TYPE);
+    if (item.CARD_TYPE === undefined || item.CARD_TYPE === null || !Number.isInteger(type)) return true;
+    return cardTypes ? cardTypes.includes(type) : type < 20 || type > 22;
+  };
+}
+
 /**
- * Logs in afresh, then asks for one row of items, stock and prices and for a dry-run order
- * (`validateOnly=true`). Each check reports Logo's own words when it fails, so a user without
- * one right sees exactly which. Anything that is not Logo answering (a rate-limit wait, a bug)
- * is thrown, not reported.
+ * Logs in afresh, then reads one row each of items, stock (the stock statement the way a sync
+ * would, so a service with SQL calls off says so here) and prices, and one sales order. Nothing is written: Logo
+ * documents no dry run, and any write would be a real document, so the right to write orders
+ * shows only when the first order goes in. Each check reports Logo's own words when it fails;
+ * anything that is not Logo answering (a rate-limit wait, a bug) is thrown, not reported.
  */
 async function testLogoConnection(client: LogoClient, place: LogoPlace): Promise<CapabilityReport> {
   const failure = (error: unknown): string => {
@@ -71,9 +87,15 @@ async function testLogoConnection(client: LogoClient, place: LogoPlace): Promise
 
   const probes: [Capability, () => Promise<string | undefined>][] = [
     ["readItems", async () => itemCount(await client.list("/items", { limit: 1, withCount: "true" }))],
-    ["readStock", async () => void (await client.list("/queries", { tsql: stockQuery(place), limit: 1 }))],
-    ["readPrices", async () => void (await client.list("/salesItemPrices", { ...priceParams(place), limit: 1 }))],
-    ["writeOrders", async () => void (await client.post("/salesOrders", DRY_RUN_ORDER, { validateOnly: "true" }))],
+    ["readStock", () => probeStock(client, place)],
+    ["readPrices", async () => void (await client.list("/salesItemPrices", { limit: 1 }))],
+    [
+      "writeOrders",
+      async () => {
+        await client.list("/salesOrders", { limit: 1 });
+        return "sales orders can be read; writing is not tried (Logo has no dry run, and a test order would be a real one)";
+      },
+    ],
   ];
   const checks: CapabilityReport["checks"] = [{ capability: "auth", status: "ok" }];
   for (const [capability, probe] of probes) {
@@ -87,13 +109,5 @@ async function testLogoConnection(client: LogoClient, place: LogoPlace): Promise
   return { ok: checks.every((c) => c.status === "ok"), checks };
 }
 
-const itemCount = (page: { totalCount?: number | null }) =>
+const itemCount = (page: { totalCount?: number | undefined }) =>
   typeof page.totalCount === "number" ? `${page.totalCount} item(s)` : undefined;
-
-/** What a connection test asks Logo to validate without writing it. */
-const DRY_RUN_ORDER = {
-  NUMBER: "GATEWAY-CONNECTION-TEST",
-  ARP_CODE: "GATEWAY-CONNECTION-TEST",
-  DATE: "2000-01-01",
-  TRANSACTIONS: { items: [] },
-};

@@ -1,77 +1,91 @@
 import { z } from "@hono/zod-openapi";
-import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from "../definition.ts";
+import { baseSettings, defineConnector, endpointUrl, orderSettings, secretText, wholeNumber } from "../definition.ts";
 import { createLogoConnector } from "./connector.ts";
+import { LOGO_CURRENCIES } from "./prices.ts";
+import { endpointOf } from "./session.ts";
+
+const credentials = z
+  .object({
+    endpoint: endpointUrl.openapi({
+      description: "The Logo Objects REST service; `https://host:port`, `…/api` and `…/api/v1` all reach `/api/v1`",
+      example: "https://erp.example.com/api/v1",
+    }),
+    username: secretText(256),
+    password: secretText(),
+    firmNo: wholeNumber(1, 9999).openapi({ description: 'Logo firm number (firmno): 1 or "001"', example: 1 }),
+    clientId: secretText(256).optional().openapi({ description: "The REST client id Logo issues per partner licence" }),
+    clientSecret: secretText().optional(),
+  })
+  .strict()
+  .refine((c) => (c.clientId === undefined) === (c.clientSecret === undefined), {
+    message: "clientId and clientSecret go together",
+    path: ["clientSecret"],
+  });
+
+const settings = baseSettings
+  .extend({
+    periodNo: z.number().int().min(1).max(99).default(1).openapi({ description: "Logo period number" }),
+    warehouseNo: z.number().int().min(-1).default(-1).openapi({ description: "INVENNO; -1 is all warehouses" }),
+    priceListCode: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: "Use only price cards of this group code (GRPCODE)" }),
+    currency: z.string().length(3).default("TRY").openapi({ description: "The currency orders are written in" }),
+    cardTypes: z.array(z.number().int().min(0).max(99)).min(1).optional().openapi({
+      description:
+        "CARD_TYPEs that are catalogue items (1 trading goods, 12 products…); default: all but material classes 20–22",
+    }),
+    incrementalOverlapSeconds: z.number().int().min(0).max(86_400).default(60).openapi({
+      description: "An incremental items read starts this long before the last one ended (late commits, same second)",
+    }),
+    ...orderSettings,
+  })
+  .strict();
+
+export type LogoCredentials = z.output<typeof credentials>;
+export type LogoSettings = z.output<typeof settings>;
 
 /**
- * Logo ERP through Logo Objects REST (`/api/v1`). Login is `POST /token` with a form body
- * (`grant_type=password`, `username`, `password`, `firmno`) and the REST client's id and
- * secret as HTTP Basic; many installations keep Logo's default client (LOGO/LOGO), hence the
- * optional pair. Errors are `{ error, error_description }` (`invalid_grant`, `invalid_client`,
- * `invalid_token`, `access_denied`).
+ * Logo ERP (Tiger 3, Go 3, Wings) through Logo Objects REST (`/api/v1`). What public clients
+ * and Logo's own documentation show, and what this connector does with it, is written where it
+ * is used: login in session.ts, calls and the list envelope in client.ts, errors in errors.ts,
+ * change times in change-time.ts, items in items.ts, stock in stock.ts, prices in prices.ts,
+ * orders in orders.ts; sources L1–L6 as listed in the research notes. Chosen where public
+ * material is silent (and made switchable in simulators/logo so that tests cover both sides):
+ * how `q` compares dates (ISO literals, change-time.ts); whether `queries` pages (keyset in the
+ * statement, stock.ts); which price card applies (prices.ts); that change times are Türkiye's
+ * local time; NUMBER's length (16, orders.ts).
  *
- * Shapes public clients show: `GET /items` with `q`, `sort`, `fields`, `offset`, `limit`,
- * `withCount` and the envelope `{ offset, count, totalCount, limit, next, items }`; item fields
- * CODE, NAME, VAT, EAN_BARCODE, UNITSET_CODE, INTERNAL_REFERENCE and the change time
- * DATE_MODIFIED + HOUR_/MIN_/SEC_MODIFIED; `/salesItemPrices` (CARD_CODE, PRICE, CURRENCY,
- * VAT_INCL, PTYPE); `/queries?tsql=`; `POST /salesOrders`.
- *
- * Chosen where they are silent (and served exactly so by simulators/logo):
- * - `q` is OData-like: `FIELD eq|ne|gt|ge|lt|le <number | 'text'>` with `and`, `or` and
- *   parentheses; DATE_MODIFIED is text `YYYY-MM-DD` compared as text; `sort` is a comma list,
- *   ascending. `next` is the next page's URL or null; at most 1000 rows per page.
- * - Change times are the ERP's local time (Turkey, UTC+3, no daylight saving).
- * - Stock is one T-SQL statement: `SELECT S.STOCKREF, I.CODE, SUM(S.ONHAND) AS ONHAND FROM
- *   LV_{firm:3}_{period:2}_STINVTOT S INNER JOIN LG_{firm:3}_ITEMS I ON I.LOGICALREF = S.STOCKREF
- *   WHERE S.INVENNO = {warehouseNo} GROUP BY S.STOCKREF, I.CODE ORDER BY S.STOCKREF`.
- * - Prices: `q=PTYPE eq 2` (and `CODE eq '<priceListCode>'`, CODE being the price card's code),
- *   sorted by LOGICALREF; CURRENCY is Logo's currency number (0 and 160 TL, 1 USD, 20 EUR).
- * - Orders: `GET /salesOrders?q=NUMBER eq '…'` finds an order by number; `POST /salesOrders`
- *   answers 201 `{ INTERNAL_REFERENCE, NUMBER }`; with `?validateOnly=true` it writes nothing
- *   and answers 200 when the user may write orders (the connection test's probe). DATE is the
- *   order's day in ERP time, `YYYY-MM-DD`.
- *
- * Mapping: a price's VAT rate lives on its item, not on the price row, and `vatInclude:<rate>`
- * takes a fixed rate, so prices are pushed as Logo holds them, with `vatIncluded` from VAT_INCL;
- * a merchant with one VAT rate can add `|vatInclude:20` to prices.price. Units go through the
- * `logoUnits` table: a unit set missing from it rejects the product, so add yours.
+ * Mapping: a price's VAT rate lives on its item, not on the price card, so prices are pushed as
+ * Logo holds them with `vatIncluded` from VAT_INCL. Units go through `logoUnits`: a unit set
+ * missing from it rejects the product, so add yours. A passive card (ACTIVE 1) becomes an
+ * inactive product, whose stock the gateway pushes as 0.
  */
-export const logoConnector = {
+export const logoConnector = defineConnector({
   name: "Logo ERP (Logo Objects REST)",
-  version: "1.0.0",
+  version: "2.0.0",
   supportedOperations: ["products", "inventory", "prices", "orders"],
-  credentials: z
-    .object({
-      endpoint: endpointUrl.openapi({ example: "https://erp.example.com/api/v1" }),
-      username: secretText(256),
-      password: secretText(),
-      firmNo: z.number().int().min(1).max(9999).openapi({ description: "Logo firm number (firmno)", example: 1 }),
-      clientId: secretText(256).optional(),
-      clientSecret: secretText().optional(),
-    })
-    .strict()
-    .refine((c) => (c.clientId === undefined) === (c.clientSecret === undefined), {
-      message: "clientId and clientSecret go together",
-      path: ["clientSecret"],
-    }),
-  settings: baseSettings
-    .extend({
-      periodNo: z.number().int().min(1).max(99).default(1).openapi({ description: "Logo period number" }),
-      warehouseNo: z.number().int().min(-1).default(-1).openapi({ description: "INVENNO; -1 sums all warehouses" }),
-      priceListCode: z.string().min(1).max(64).optional(),
-      currency: z.string().length(3).default("TRY").openapi({ description: "The currency orders are written in" }),
-      // Optional rather than defaulted, so that integrations saved before it keep their exact settings.
-      incrementalOverlapSeconds: z.number().int().min(0).max(86_400).optional().openapi({
-        description:
-          "An incremental items read starts this long before the last one ended (late commits, same second); default 60",
-      }),
-    })
-    .strict(),
+  credentials,
+  settings,
   urlFields: ["endpoint"],
+  orderNumberMaxLength: 16,
   streams: [
     { name: "items", entities: ["products"], incremental: true },
     { name: "stock", entities: ["inventory"] },
     { name: "prices", entities: ["prices"] },
   ],
+  fieldHints: {
+    "credentials.apiKey": "Logo Objects REST logs in with username, password and firmNo",
+    "settings.warehouseCode": "Logo numbers its warehouses: set settings.warehouseNo (INVENNO; -1 is all)",
+  },
+  advise(c) {
+    const base = endpointOf(c);
+    return base === c.endpoint.replace(/\/+$/, "")
+      ? []
+      : [{ field: "credentials.endpoint", message: `Logo Objects REST is called at ${base}` }];
+  },
   defaultMapping: {
     mappings: [
       { sourceField: "CODE", targetField: "products.sku", transformation: "trim", required: true },
@@ -79,9 +93,16 @@ export const logoConnector = {
       { sourceField: "EAN_BARCODE", targetField: "products.barcode", transformation: "trim" },
       { sourceField: "UNITSET_CODE", targetField: "products.unit", transformation: "trim|uppercase|lookup:logoUnits" },
       { sourceField: "VAT", targetField: "products.vatRate", transformation: "parseDecimal" },
+      // ACTIVE 0 is a card in use, 1 a passive one.
+      {
+        sourceField: "ACTIVE",
+        targetField: "products.active",
+        transformation: "lookup:logoActive|toBoolean",
+        defaultValue: true,
+      },
       { sourceField: "CODE", targetField: "inventory.sku", transformation: "trim", required: true },
-      // Logo keeps fractional stock (kilograms, metres); the platform takes whole units.
-      { sourceField: "ONHAND", targetField: "inventory.stock", transformation: "parseDecimal|round:0", required: true },
+      // Logo keeps fractional stock (kilograms, metres); the gateway rounds it down to whole units.
+      { sourceField: "ONHAND", targetField: "inventory.stock", transformation: "parseDecimal", required: true },
       { sourceField: "CARD_CODE", targetField: "prices.sku", transformation: "trim", required: true },
       { sourceField: "PRICE", targetField: "prices.price", transformation: "parseDecimal", required: true },
       {
@@ -93,7 +114,8 @@ export const logoConnector = {
       { sourceField: "VAT_INCL", targetField: "prices.vatIncluded", transformation: "toBoolean" },
     ],
     lookups: {
-      logoCurrencies: { "0": "TRY", "1": "USD", "20": "EUR", "160": "TRY" },
+      logoActive: { "0": "true", "1": "false" },
+      logoCurrencies: { ...LOGO_CURRENCIES },
       logoUnits: {
         ADET: "piece",
         AD: "piece",
@@ -112,4 +134,4 @@ export const logoConnector = {
     },
   },
   create: createLogoConnector,
-} satisfies ConnectorDefinition;
+});

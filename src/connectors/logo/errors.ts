@@ -1,47 +1,77 @@
+import { isTransientWording } from "../../net/transient.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
 
-/** Logo's error body, `{ error, error_description }`, as far as a failed answer had one. */
+/**
+ * What a failed Logo answer said, in Logo's words. Logo Objects REST answers token errors as
+ * OAuth `{ error, error_description }` (public clients L4, L5) and data-call errors as ASP.NET
+ * ModelState `{ Message, ModelState: { "<key>": ["…"] } }` with keys such as `LOError:`,
+ * `ValError0`, `OtherError`, `DBError`, SQL error numbers (`207`) and `LoginError` (L1, L4, L5).
+ * An expired token is often a bare 401 with no body at all (L5, L6).
+ */
 export interface LogoProblem {
+  /** The OAuth error code (`invalid_grant`), or "" for other bodies. */
   error: string;
+  /** ModelState keys present, e.g. ["LOError:"]. */
+  keys: string[];
+  /** Logo's own words, joined; or a summary of a body that is none of the above. */
   description: string;
 }
 
 /**
- * A failed call to Logo: an UpstreamError (retryable by status, as `fromResponse` reads it)
- * that also keeps Logo's own words, for capability reports and run errors.
+ * A failed call to Logo: an UpstreamError (retryable as `classify` says) that also keeps what
+ * Logo said, for capability reports and run errors.
  */
 export class LogoError extends UpstreamError {
   readonly problem: LogoProblem;
 
-  constructor(base: UpstreamError, problem: LogoProblem) {
-    super(base.upstream, base.message, {
-      retryable: base.retryable,
-      ...(base.status !== undefined ? { status: base.status } : {}),
-      ...(base.retryAfterSeconds !== undefined ? { retryAfterSeconds: base.retryAfterSeconds } : {}),
-    });
+  constructor(message: string, problem: LogoProblem, options: ConstructorParameters<typeof UpstreamError>[2]) {
+    super("connector", message, options);
     this.problem = problem;
   }
 }
 
-/** Reads the error body of a failed answer; any body that is not Logo's shape is summarised. */
+/** Reads the body of a failed answer into a LogoProblem. */
 export async function readProblem(response: Response): Promise<LogoProblem> {
   const text = await response.text().catch(() => "");
-  try {
-    const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
+  const body = parseObject(text);
+  if (body) {
     const error = typeof body.error === "string" ? body.error : "";
-    if (typeof body.error_description === "string") return { error, description: body.error_description };
-    if (error) return { error, description: error };
-  } catch {
-    // not JSON: a proxy's error page, say
+    if (error) {
+      const description = typeof body.error_description === "string" ? body.error_description : error;
+      return { error, keys: [], description };
+    }
+    const state = body.ModelState;
+    if (state && typeof state === "object" && !Array.isArray(state)) {
+      const entries = Object.entries(state as Record<string, unknown>);
+      const words = entries.flatMap(([, v]) => (Array.isArray(v) ? v : [v])).filter((w) => typeof w === "string");
+      const message = typeof body.Message === "string" ? body.Message : "";
+      return { error: "", keys: entries.map(([k]) => k), description: words.join("; ") || message };
+    }
+    if (typeof body.Message === "string" && body.Message) return { error: "", keys: [], description: body.Message };
   }
   const snippet = text.replace(/\s+/g, " ").trim().slice(0, 200);
-  return { error: "", description: snippet || response.statusText || `HTTP ${response.status}` };
+  return { error: "", keys: [], description: snippet || `HTTP ${response.status} without a body` };
 }
 
-/** The error for a failed answer to `what` (e.g. "GET /items"), by its status. */
-export async function logoFailure(response: Response, what: string, problem?: LogoProblem): Promise<LogoError> {
-  const read = problem ?? (await readProblem(response));
-  return new LogoError(UpstreamError.fromResponse("connector", response, `Logo ${what}`, read.description), read);
+/** Logo says the session is gone: a 401 of any shape, or ModelState `LoginError` (L4 logs in again on it). */
+export const isLoginProblem = (status: number, problem: LogoProblem) =>
+  status === 401 || problem.keys.some((k) => k.toLowerCase().startsWith("loginerror"));
+
+/**
+ * The error for a failed answer to `what` ("GET /items"). Retried: 408, 425, 429 and 5xx (with
+ * Retry-After), and a database error whose words say it will pass (a deadlock, a timeout).
+ * Not retried: Logo's own refusals (`LOError:`, `ValError…`, SQL errors), which the same call
+ * would get again — so they fail at once with Logo's words instead of eight retries later.
+ */
+export function logoFailure(response: Response, what: string, problem: LogoProblem): LogoError {
+  const base = UpstreamError.fromResponse("connector", response, `Logo ${what}`, problem.description);
+  const refusal = problem.keys.some((k) => /^(LOError|ValError)/i.test(k));
+  const passing = problem.keys.some((k) => /^DBError/i.test(k)) && isTransientWording(problem.description);
+  return new LogoError(base.message, problem, {
+    retryable: passing || (base.retryable && !refusal),
+    ...(base.status !== undefined ? { status: base.status } : {}),
+    ...(base.retryAfterSeconds !== undefined ? { retryAfterSeconds: base.retryAfterSeconds } : {}),
+  });
 }
 
 /** Logo's own words for an error when it has them, else the error's message. */
@@ -51,3 +81,12 @@ export const describeError = (error: UpstreamError): string =>
 /** A permanent failure that is not an HTTP answer (a body we cannot read, a bad cursor). */
 export const permanent = (message: string): UpstreamError =>
   new UpstreamError("connector", message, { retryable: false });
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,27 +1,59 @@
 import type { SourcePage } from "../definition.ts";
+import {
+  afterQuery,
+  isTime,
+  later,
+  NEVER,
+  neverModified,
+  orderBy,
+  type Position,
+  positionOf,
+  type Stamp,
+  shiftTime,
+} from "./change-time.ts";
 import { type LogoClient, MAX_PAGE } from "./client.ts";
 import { permanent } from "./errors.ts";
 
 /**
- * Items in change order, paged by key (keyset), not by offset: each page asks for the rows
- * after the last one read, `(change time, INTERNAL_REFERENCE) > (t, ref)`, sorted by
- * DATE_MODIFIED, HOUR_MODIFIED, MIN_MODIFIED, SEC_MODIFIED, INTERNAL_REFERENCE. An item changed
- * during the run moves to the end and is read there; nothing shifts under an offset, so nothing
- * is skipped, and the reference breaks ties between items changed in the same second.
+ * Items in change order, paged by key (keyset), never by offset: each page asks for the rows
+ * after the last one read, so an item changed during the run moves to the end and is read
+ * there, and nothing shifts under an offset. Two orders serve two kinds of item:
  *
- * The watermark is the position of the last row read. An incremental run starts
- * `overlapSeconds` before it (from reference 0), so that items changed in the watermark's second
- * after it was read — or committed late with an earlier time — are read again rather than lost.
+ * - **by modification** (`DATE_MODIFIED`, HOUR, MIN, SEC, INTERNAL_REFERENCE): every item.
+ *   Never-modified ones carry the zero date and come first, in reference order — so a full read
+ *   in this order sees new items too (they get the highest references).
+ * - **by creation**, among never-modified items only: the items an incremental read on the
+ *   modification time alone would never see, since their DATE_MODIFIED stays 1899-12-30.
+ *
+ * A full read (no watermark, or forced) is one pass by modification. An incremental read
+ * takes the never-modified items created after the watermark's creation time, then everything
+ * modified after its modification position, each minus `overlapSeconds` (items committed late
+ * with an earlier time, or changed in the watermark's second, are read again rather than lost;
+ * the delta drops what did not change). The watermark keeps both: `c=<latest creation time of
+ * a never-modified item read>;m=<last modification position>`.
  */
-export interface Position {
-  /** ERP-local change time, `YYYY-MM-DDTHH:MM:SS`. */
-  t: string;
-  /** INTERNAL_REFERENCE. */
-  r: number;
+interface Cursor {
+  /** Phase: "c" by creation (incremental runs), "m" by modification. */
+  p: "c" | "m";
+  /** Where this phase goes on from; null at the start of a full read. */
+  at: Position | null;
+  /** Where phase "m" starts once phase "c" is done. */
+  from: Position | null;
+  /** Rows read so far, for row numbers. */
+  n: number;
+  c: string | null;
+  m: Position | null;
+  /**
+   * The read is past the never-modified items (they sort first by modification). In a full
+   * read the first modified item read is the last one whose time may stand in for `c`: it was
+   * changed before the moment the never-modified block was passed, and any item created after
+   * that moment — which this read no longer sees — was created later still.
+   */
+  past: boolean;
 }
 
-const CHANGE_ORDER = ["DATE_MODIFIED", "HOUR_MODIFIED", "MIN_MODIFIED", "SEC_MODIFIED", "INTERNAL_REFERENCE"];
-const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/;
+/** Which items are catalogue items: `cardTypes` when set, else every card but material classes (20–22). */
+export type CardFilter = (item: Record<string, unknown>) => boolean;
 
 export async function fetchItemsPage(
   client: LogoClient,
@@ -29,66 +61,115 @@ export async function fetchItemsPage(
   pageSize: number,
   since: string | null,
   overlapSeconds: number,
+  isCatalogueItem: CardFilter,
 ): Promise<SourcePage> {
-  let after: Position | null = null;
-  let carried: Position | null = null;
-  let rowsRead = 0;
-  if (cursor !== null) {
-    const decoded = decodeCursor(cursor);
-    after = carried = decoded;
-    rowsRead = decoded.n;
-  } else if (since !== null) {
-    // An unreadable watermark (another connector version's, say) means a full read: safe, as
-    // the delta pushes only what changed.
-    carried = parsePosition(since);
-    if (carried) after = { t: shiftTime(carried.t, -overlapSeconds), r: 0 };
-  }
-  const page = await client.list("/items", {
-    q: after ? afterQuery(after) : undefined,
-    sort: CHANGE_ORDER.join(","),
-    offset: 0,
-    limit: Math.min(pageSize, MAX_PAGE),
-  });
+  const state = cursor !== null ? decodeCursor(cursor) : start(since, overlapSeconds);
+  const stamp: Stamp = state.p === "c" ? "CREATED" : "MODIFIED";
+  const after = state.at ? afterQuery(state.at, stamp) : undefined;
+  const q = state.p === "c" ? `DATE_MODIFIED lt '${NEVER}' and ${after}` : after;
+  const page = await client.list("/items", { q, sort: orderBy(stamp), offset: 0, limit: Math.min(pageSize, MAX_PAGE) });
 
   const rows: Record<string, unknown>[] = [];
   const malformed: SourcePage["malformed"] = [];
   let last: Position | null = null;
-  for (const [index, item] of page.items.entries()) {
-    last = positionOf(item) ?? last;
+  let { c, m, past } = state;
+  for (const [index, raw] of page.items.entries()) {
+    const item = withActive(raw);
+    const position = positionOf(item, stamp);
+    if (position) last = position;
+    if (state.p === "c" && position) c = later(c, position.t);
+    if (state.p === "m" && position) {
+      m = position;
+      if (neverModified(item)) c = later(c, positionOf(item, "CREATED")?.t ?? null);
+      else if (!past) {
+        c = later(c, position.t);
+        past = true;
+      }
+    }
+    if (!isCatalogueItem(item)) continue;
     const problem = problemOf(item);
-    if (problem) {
+    if (!problem) rows.push(item);
+    else {
       const key = typeof item.CODE === "string" && item.CODE.trim() ? item.CODE.trim() : undefined;
-      malformed.push({ row: rowsRead + index + 1, reason: problem, ...(key ? { key } : {}) });
-    } else rows.push(item);
+      malformed.push({ row: state.n + index + 1, reason: problem, ...(key ? { key } : {}) });
+    }
   }
-  const more = page.next !== null && page.items.length > 0;
-  if (more && !last) throw permanent("Logo items have no readable change time (DATE_MODIFIED…); cannot page on");
-  const end = last ?? carried;
+  const more = page.items.length > 0 && page.more !== false;
+  if (more && !last) throw permanent(`Logo items have no readable DATE_${stamp}…; cannot page on`);
+  const n = state.n + page.items.length;
+  const next: Cursor | null = more
+    ? { ...state, at: last, n, c, m, past }
+    : state.p === "c"
+      ? { p: "m", at: state.from, from: null, n, c, m, past: true }
+      : null;
   return {
     rows,
     malformed,
-    nextCursor: more && last ? encodeCursor({ ...last, n: rowsRead + page.items.length }) : null,
-    firstRow: rowsRead + 1,
-    watermark: end ? formatPosition(end) : null,
+    nextCursor: next ? JSON.stringify(next) : null,
+    firstRow: state.n + 1,
+    watermark: formatWatermark(c, m),
   };
 }
 
-/** `q` for the rows after `p` in change order: a lexicographic "greater than" over the sort fields. */
-export function afterQuery(p: Position): string {
-  const part = (from: number) => String(Number(p.t.slice(from, from + 2)));
-  const parts: [string, string][] = [
-    ["DATE_MODIFIED", `'${p.t.slice(0, 10)}'`],
-    ["HOUR_MODIFIED", part(11)],
-    ["MIN_MODIFIED", part(14)],
-    ["SEC_MODIFIED", part(17)],
-    ["INTERNAL_REFERENCE", String(p.r)],
-  ];
-  const after = (k: number): string => {
-    const [field, value] = parts[k] as [string, string];
-    if (k === parts.length - 1) return `${field} gt ${value}`;
-    return `(${field} gt ${value} or (${field} eq ${value} and ${after(k + 1)}))`;
+function start(since: string | null, overlapSeconds: number): Cursor {
+  const mark = since === null ? null : parseWatermark(since);
+  // No watermark, or one this version cannot read: a full read (safe; the delta pushes only changes).
+  if (!mark) return { p: "m", at: null, from: null, n: 0, c: null, m: null, past: false };
+  const back = (t: string) => ({ t: shiftTime(t, -overlapSeconds), r: 0 });
+  const c = (mark.c ?? mark.m?.t) as string;
+  // A last position among the never-modified items (nothing was ever modified) would read them
+  // all again: what was modified since starts after the zero dates.
+  const m = mark.m && mark.m.t >= NEVER ? back(mark.m.t) : { t: NEVER, r: 0 };
+  return { p: "c", at: back(c), from: m, n: 0, c, m: mark.m, past: true };
+}
+
+/** `c=2024-05-01T10:00:00;m=2024-05-02T11:00:00#1234`: readable in a run's record, opaque to the gateway. */
+export function formatWatermark(c: string | null, m: Position | null): string | null {
+  if (c === null && m === null) return null;
+  return [c ? `c=${c}` : null, m ? `m=${m.t}#${m.r}` : null].filter(Boolean).join(";");
+}
+
+/**
+ * Reads a watermark; the bare `t#r` of earlier versions (modification position only) is read
+ * as `m`, with its time standing in for the creation time they did not keep.
+ */
+export function parseWatermark(text: string): { c: string | null; m: Position | null } | null {
+  const position = (s: string): Position | null => {
+    const [t = "", r = ""] = s.split("#");
+    return isTime(t) && /^\d+$/.test(r) ? { t, r: Number(r) } : null;
   };
-  return after(0);
+  if (!text.includes("=")) {
+    const m = position(text);
+    return m ? { c: null, m } : null;
+  }
+  let c: string | null = null;
+  let m: Position | null = null;
+  for (const part of text.split(";")) {
+    const [name, value = ""] = part.split("=");
+    if (name === "c" && isTime(value)) c = value;
+    else if (name === "m") m = position(value);
+    else return null;
+  }
+  return c || m ? { c, m } : null;
+}
+
+function decodeCursor(cursor: string): Cursor {
+  try {
+    const value = JSON.parse(cursor) as Cursor;
+    if ((value.p === "c" || value.p === "m") && Number.isSafeInteger(value.n)) return value;
+  } catch {
+    // fall through
+  }
+  throw permanent("The Logo items cursor of this job is unreadable; start a new sync");
+}
+
+/**
+ * ACTIVE says whether a card is in use (0) or passive (1); where a service leaves it out,
+ * RECORD_STATUS stands in, as L6 reads them.
+ */
+function withActive(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.ACTIVE !== undefined && item.ACTIVE !== null) return item;
+  return typeof item.RECORD_STATUS === "number" ? { ...item, ACTIVE: item.RECORD_STATUS } : item;
 }
 
 /** Why an item cannot be synced at all, or null. */
@@ -99,43 +180,4 @@ function problemOf(item: Record<string, unknown>): string | null {
     typeof vat === "number" ? Number.isFinite(vat) : typeof vat === "string" && /^\s*\d+([.,]\d+)?\s*$/.test(vat);
   if (vat !== undefined && vat !== null && !numeric) return `VAT ${JSON.stringify(vat)} is not a number`;
   return null;
-}
-
-/** The item's change time and reference, or null when Logo did not send them readably. */
-function positionOf(item: Record<string, unknown>): Position | null {
-  const date = typeof item.DATE_MODIFIED === "string" ? item.DATE_MODIFIED.slice(0, 10) : "";
-  const [h, m, s] = [item.HOUR_MODIFIED, item.MIN_MODIFIED, item.SEC_MODIFIED].map(Number);
-  const ref = Number(item.INTERNAL_REFERENCE);
-  const two = (n: number | undefined, max: number) =>
-    Number.isInteger(n) && (n as number) >= 0 && (n as number) <= max ? String(n).padStart(2, "0") : null;
-  const [hh, mm, ss] = [two(h, 23), two(m, 59), two(s, 59)];
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || !hh || !mm || !ss || !Number.isSafeInteger(ref) || ref < 0) return null;
-  return { t: `${date}T${hh}:${mm}:${ss}`, r: ref };
-}
-
-/** `2024-05-01T12:00:00#1234`: readable in a run's record, opaque to the gateway. */
-export const formatPosition = (p: Position): string => `${p.t}#${p.r}`;
-
-export function parsePosition(text: string): Position | null {
-  const [t = "", r = ""] = text.split("#");
-  return TIME.test(t) && /^\d+$/.test(r) ? { t, r: Number(r) } : null;
-}
-
-function encodeCursor(c: Position & { n: number }): string {
-  return `${formatPosition(c)}#${c.n}`;
-}
-
-function decodeCursor(cursor: string): Position & { n: number } {
-  const at = cursor.lastIndexOf("#");
-  const position = at > 0 ? parsePosition(cursor.slice(0, at)) : null;
-  const n = Number(cursor.slice(at + 1));
-  if (!position || !Number.isSafeInteger(n) || n < 0) {
-    throw permanent("The Logo items cursor of this job is unreadable; start a new sync");
-  }
-  return { ...position, n };
-}
-
-/** A zone-less `YYYY-MM-DDTHH:MM:SS` moved by `seconds` (Turkey keeps no daylight saving time). */
-function shiftTime(t: string, seconds: number): string {
-  return new Date(Date.parse(`${t}Z`) + seconds * 1000).toISOString().slice(0, 19);
 }

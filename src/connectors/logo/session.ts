@@ -1,17 +1,7 @@
 import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
-import { UpstreamError } from "../../net/upstream-error.ts";
 import type { ConnectorContext } from "../definition.ts";
+import type { LogoCredentials } from "./definition.ts";
 import { LogoError, logoFailure, permanent, readProblem } from "./errors.ts";
-
-/** The credentials of a Logo integration (validated by the definition's schema). */
-export interface LogoCredentials {
-  endpoint: string;
-  username: string;
-  password: string;
-  firmNo: number;
-  clientId?: string;
-  clientSecret?: string;
-}
 
 interface Token {
   value: string;
@@ -33,7 +23,18 @@ export interface LogoSession {
   forget(token: string): Promise<void>;
 }
 
-export const endpointOf = (c: LogoCredentials): string => c.endpoint.replace(/\/+$/, "");
+/**
+ * The service's base URL: the endpoint as given when it ends in `/api/v1`; completed when it is
+ * the server (`https://erp:32001`) or ends in `/api` (as the seed API's example writes it).
+ * Logo Objects REST serves everything under `/api/v1` (L1).
+ */
+export function endpointOf(c: Pick<LogoCredentials, "endpoint">): string {
+  const url = c.endpoint.replace(/\/+$/, "");
+  const path = new URL(url).pathname.replace(/\/+$/, "");
+  if (/\/api\/v1$/i.test(path)) return url;
+  if (/\/api$/i.test(path)) return `${url}/v1`;
+  return path === "" ? `${url}/api/v1` : url;
+}
 
 export function logoSession(context: ConnectorContext, credentials: LogoCredentials): LogoSession {
   let key: Promise<string> | undefined;
@@ -67,7 +68,13 @@ export function logoSession(context: ConnectorContext, credentials: LogoCredenti
   };
 }
 
-/** `POST /token`: the password grant with the firm number, the REST client as HTTP Basic. */
+/**
+ * `POST /token` (L1): the password grant with the firm number (`firmno`, as L1, L4, L5 and L6
+ * write it), and the REST client's id and secret as HTTP Basic when the integration has them.
+ * Logo issues them per partner licence (L1); many installations do not check them (L4 sends
+ * none), so none are sent unless configured — a service that checks says `invalid_client`,
+ * and the error tells what to set.
+ */
 async function login(context: ConnectorContext, c: LogoCredentials): Promise<Token> {
   const form = new URLSearchParams({
     grant_type: "password",
@@ -75,26 +82,28 @@ async function login(context: ConnectorContext, c: LogoCredentials): Promise<Tok
     password: c.password,
     firmno: String(c.firmNo),
   });
-  const response = await context.fetch(`${endpointOf(c)}/token`, {
-    method: "POST",
-    headers: {
-      Accept: "application/json",
-      "Content-Type": "application/x-www-form-urlencoded",
-      Authorization: basicAuth(c.clientId ?? "LOGO", c.clientSecret ?? "LOGO"),
-    },
-    body: form.toString(),
-  });
+  const headers: Record<string, string> = {
+    Accept: "application/json",
+    "Content-Type": "application/x-www-form-urlencoded",
+  };
+  if (c.clientId && c.clientSecret) headers.Authorization = basicAuth(c.clientId, c.clientSecret);
+  const response = await context.fetch(`${endpointOf(c)}/token`, { method: "POST", headers, body: form.toString() });
   if (!response.ok) {
     const problem = await readProblem(response);
     if (problem.error === "invalid_grant" || problem.error === "invalid_client") {
       // Refused credentials: no retry will fix them, and the circuit counts them as an auth failure.
-      const refused = new UpstreamError("connector", `Logo login failed: ${problem.description}`, {
+      const hint =
+        problem.error === "invalid_client"
+          ? c.clientId
+            ? " (Logo refused the REST client id and secret: check credentials.clientId and clientSecret)"
+            : " (this Logo REST service checks the REST client: set credentials.clientId and clientSecret, which Logo issues per partner licence)"
+          : "";
+      throw new LogoError(`Logo login failed: ${problem.description}${hint}`, problem, {
         retryable: false,
         status: 401,
       });
-      throw new LogoError(refused, problem);
     }
-    throw await logoFailure(response, "POST /token", problem);
+    throw logoFailure(response, "POST /token", problem);
   }
   const body = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
   if (typeof body?.access_token !== "string" || body.access_token === "") {

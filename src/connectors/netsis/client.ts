@@ -1,13 +1,20 @@
+import { isTransientWording } from "../../net/transient.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { ConnectorContext } from "../definition.ts";
-import { baseUrl, bearerToken, forgetToken, type NetsisCredentials, readJson, textOf } from "./login.ts";
+import type { NetsisCredentials } from "./definition.ts";
+import { baseUrl, bearerToken, forgetToken, readBody, textOf } from "./login.ts";
 
-/** NetOpenX's result envelope. */
+/**
+ * NetOpenX's result (N1 `TResult`, `SelectFilter`): `{ IsSuccessful, ErrorCode, ErrorDesc,
+ * Message, Data, TotalCount, Next, … }`, links as `{ Href, MediaType, ApiVersion }`. `more`
+ * reads the list's end: `Next` with an Href means more, `Next: null` none, no `Next` unknown.
+ */
 export interface Envelope<T = unknown> {
   IsSuccessful: boolean;
   Data: T;
   ErrorDesc: string | null;
   TotalCount?: number;
+  more: boolean | undefined;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -21,24 +28,12 @@ export interface NetsisClient {
 }
 
 /**
- * An `IsSuccessful: false` is retried only when Netsis' words say the failure is passing — a
- * timeout, a deadlock or lock, a busy server, a lost connection, "try again" (Turkish or
- * English). Anything else (an unknown stock code, a closed period, a missing field) would get
- * the same answer again, so it is permanent.
- */
-const TRANSIENT =
-  /time-?out|timed out|zaman aşımı|deadlock|\block(ed)?\b|kilitl|meşgul|busy|tekrar deneyin|try again|bağlantı (koptu|kesildi)|connection (lost|reset|closed)|temporar|geçici|unavailable/iu;
-
-export function isTransient(errorDesc: string | undefined): boolean {
-  return errorDesc !== undefined && TRANSIENT.test(errorDesc);
-}
-
-/**
  * The client: every call carries the integration's bearer token; a 401 logs in again once and
- * repeats the call. Every failure is an UpstreamError (see `readEnvelope`).
+ * repeats the call. Every failure is an UpstreamError (see `readEnvelope`). Paths are written
+ * as the official client writes them, with a trailing slash (`Items/`, `ItemSlips/`).
  */
-export function netsisClient(context: ConnectorContext): NetsisClient {
-  const credentials = context.credentials as unknown as NetsisCredentials;
+export function netsisClient(context: ConnectorContext<NetsisCredentials>): NetsisClient {
+  const { credentials } = context;
   const token = (fresh = false) => bearerToken(context.fetch, context.integrationId, credentials, { fresh });
 
   async function send<T>(method: string, path: string, query: Query, body: unknown, retried: boolean) {
@@ -73,17 +68,18 @@ export function netsisClient(context: ConnectorContext): NetsisClient {
 }
 
 /**
- * The envelope of a successful call, or the UpstreamError that says what went wrong:
- * 401 after a fresh login and 403 are permanent (status kept, so the circuit counts them);
- * 408/429/5xx are retryable with Retry-After (`UpstreamError.fromResponse`); `IsSuccessful:
- * false` carries ErrorDesc as its message, retryable only when `isTransient`.
+ * The result of a successful call, or the UpstreamError that says what went wrong: 401 after
+ * a fresh login and 403 are permanent (status kept, so the circuit counts them); 408/429/5xx
+ * are retryable with Retry-After (`UpstreamError.fromResponse`); `IsSuccessful: false` carries
+ * ErrorDesc as its message, retryable only when its words say the failure passes. A bare JSON
+ * array (how some servers answer `Queries`, N3) is taken as the data of a successful call.
  */
 export async function readEnvelope<T>(res: Response, what: string): Promise<Envelope<T>> {
-  const json = await readJson(res);
-  const desc = textOf(json?.ErrorDesc);
+  const body = await readBody(res);
+  const json = body && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  const desc = textOf(json?.ErrorDesc) ?? textOf(json?.Message);
   if (res.status === 401) {
-    const said = textOf(json?.Message) ?? desc;
-    throw new UpstreamError("connector", `${what}: Netsis refused a fresh token${said ? ` (${said})` : ""}`, {
+    throw new UpstreamError("connector", `${what}: Netsis refused a fresh token${desc ? ` (${desc})` : ""}`, {
       retryable: false,
       status: 401,
     });
@@ -95,6 +91,7 @@ export async function readEnvelope<T>(res: Response, what: string): Promise<Enve
     });
   }
   if (!res.ok) throw UpstreamError.fromResponse("connector", res, what, desc);
+  if (Array.isArray(body)) return { IsSuccessful: true, Data: body as T, ErrorDesc: null, more: undefined };
   if (!json || typeof json.IsSuccessful !== "boolean") {
     throw new UpstreamError("connector", `${what} did not answer a NetOpenX result (check the endpoint)`, {
       retryable: false,
@@ -103,15 +100,30 @@ export async function readEnvelope<T>(res: Response, what: string): Promise<Enve
   }
   if (!json.IsSuccessful) {
     throw new UpstreamError("connector", desc ?? `${what} failed without an ErrorDesc`, {
-      retryable: isTransient(desc),
+      retryable: isTransientWording(desc),
     });
   }
-  return json as unknown as Envelope<T>;
+  return {
+    IsSuccessful: true,
+    Data: json.Data as T,
+    ErrorDesc: null,
+    ...(typeof json.TotalCount === "number" ? { TotalCount: json.TotalCount } : {}),
+    more: moreOf(json),
+  };
+}
+
+function moreOf(json: Record<string, unknown>): boolean | undefined {
+  if (!Object.hasOwn(json, "Next")) return undefined;
+  const next = json.Next as { Href?: unknown } | string | null;
+  if (next === null) return false;
+  if (typeof next === "string") return next !== "";
+  return typeof next?.Href === "string" ? next.Href !== "" : undefined;
 }
 
 function queryString(query: Query): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-  const text = params.toString();
+  // %20 rather than +: a space in a SQL statement must reach the server as a space.
+  const text = params.toString().replaceAll("+", "%20");
   return text ? `?${text}` : "";
 }

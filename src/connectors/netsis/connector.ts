@@ -1,54 +1,42 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { Capability, CapabilityReport, Connector, ConnectorContext } from "../definition.ts";
 import { type NetsisClient, netsisClient } from "./client.ts";
-import type { NetsisCredentials } from "./login.ts";
-import { probeSlip, writeOrder } from "./orders.ts";
-import { type NetsisSettings, readPage } from "./streams.ts";
+import type { NetsisCredentials, NetsisSettings } from "./definition.ts";
+import { SALES_ORDER_TYPE, writeOrder } from "./orders.ts";
+import { fetchStockPage } from "./stock.ts";
+import { LIST_STREAMS, permanent, readListPage } from "./streams.ts";
 
 /**
- * Netsis through NetOpenX REST (`{endpoint}` = `…/api/v2`). Known from public clients: the
- * `/token` form, `/Items` with `StokTemelBilgi`/`StokEkBilgi`, `/ItemSlips` with
- * `FatUst`/`Kalems`, and the `{ IsSuccessful, Data, ErrorDesc }` envelope. Where the public
- * shape is unknown, this connector assumes (and simulators/netsis implements exactly):
- *
- * - `/token`: `dbtype` is JNVTTipi's number (0 MSSQL, 1 ORACLE); refusals are 400
- *   `{ error, error_description }`; the token lasts `expires_in` seconds.
- * - Lists take `limit`, `offset` and `sort=<code field>` and answer `TotalCount`.
- * - Stock: `GET /ItemStocks?depoKodu&limit&offset&sort=StokKodu` → `[{ StokKodu, DepoKodu, Bakiye }]`,
- *   one row per item; without `depoKodu` (setting `warehouseCode` unset) the sum of all depots.
- * - Prices: `GET /ItemPrices?limit&offset&sort=StokKodu` → `[{ StokKodu, Fiyat, DovizTipi, KdvDahil }]`
- *   with DovizTipi 0 = TL, 1 = USD, 2 = EUR.
- * - Orders: `GET /ItemSlips?fatirsNo=` → `Data: [slip…]` finds slips by number; a platform
- *   order is a customer-order slip (`Tip` 7) dated in Türkiye, lines with `StokKodu`,
- *   `DEPO_KODU` (setting `warehouseCode`, else 0), `STra_GCMIK`, `STra_BF` and `STra_KDV`;
- *   `POST /ItemSlips?validateOnly=true` validates a slip without storing it.
- * - A bad or expired token is a 401; a missing permission a 403 with `ErrorDesc`.
- *
- * Errors: see `readEnvelope` (client.ts) for the statuses and `isTransient` for which
- * `IsSuccessful: false` answers are retried. Paging is by offset in stock-code order: an item
- * added or deleted during a run may shift one row across a page boundary (read twice or not at
- * all until the next run), which a full sync of a catalogue tolerates.
+ * The Netsis connector: three streams — `items` (stock cards), `stock` (balances from
+ * TBLSTOKPH through SQL) and `prices` (from the cards) — and sales-order slips. See
+ * definition.ts for where each API shape is described.
  */
-export function createNetsisConnector(context: ConnectorContext): Connector {
+export function createNetsisConnector(context: ConnectorContext<NetsisCredentials, NetsisSettings>): Connector {
   const client = netsisClient(context);
-  const settings = context.settings as NetsisSettings;
-  const { branchCode } = context.credentials as unknown as NetsisCredentials;
+  const { settings, credentials } = context;
   return {
-    fetchPage: (stream, cursor, pageSize) => readPage(client, settings, stream, cursor, pageSize),
-    createOrder: (order) => writeOrder(client, settings, branchCode, order),
-    testConnection: () => capabilities(client, settings, branchCode),
+    fetchPage(stream, cursor, pageSize) {
+      if (stream === "stock") return fetchStockPage(client, settings, credentials.dbType, cursor, pageSize);
+      const list = Object.hasOwn(LIST_STREAMS, stream) ? LIST_STREAMS[stream] : undefined;
+      if (!list) return Promise.reject(permanent(`Netsis has no stream '${stream}'`));
+      return readListPage(client, list, cursor, pageSize);
+    },
+    createOrder: (order) => writeOrder(client, settings, credentials.branchCode, order),
+    testConnection: () => capabilities(client, settings, credentials.dbType),
   };
 }
 
 /**
- * Logs in afresh, then asks for one row of each list and validates a slip without writing it.
- * Each check reports Netsis' own words when it fails. Only UpstreamErrors are reported: a rate
- * limit wait (GuardWait) or a bug of ours is not about the ERP and propagates.
+ * Logs in afresh, then reads one row each: a stock card, a stock balance (the stock statement,
+ * so a server that refuses SQL says so here), a card's prices, and a sales-order slip. Nothing
+ * is written: NetOpenX documents no dry run (its only non-storing call computes totals), and a
+ * test slip would be a real one. Each check reports Netsis' own words when it fails. Only
+ * UpstreamErrors are reported: a rate-limit wait (GuardWait) or a bug of ours propagates.
  */
 async function capabilities(
   client: NetsisClient,
   settings: NetsisSettings,
-  branchCode: number,
+  dbType: NetsisCredentials["dbType"],
 ): Promise<CapabilityReport> {
   try {
     await client.login();
@@ -73,14 +61,20 @@ async function capabilities(
     return `${n} ${what}`;
   };
   const probes: [Capability, () => Promise<string>][] = [
-    ["readItems", () => count("/Items", "item(s)")],
-    ["readStock", () => count("/ItemStocks", "stock row(s)", { depoKodu: settings.warehouseCode })],
-    ["readPrices", () => count("/ItemPrices", "price(s)")],
+    ["readItems", () => count("/Items/", "stock card(s)")],
+    [
+      "readStock",
+      async () => {
+        await fetchStockPage(client, settings, dbType, null, 1);
+        return "balances are read with SQL through Queries (TBLSTOKPH)";
+      },
+    ],
+    ["readPrices", () => count("/Items/PrimInfo/", "card(s) with sales prices")],
     [
       "writeOrders",
       async () => {
-        await client.post("/ItemSlips", { validateOnly: "true" }, probeSlip(branchCode));
-        return "may write order slips (validated, nothing written)";
+        await client.get("/ItemSlips/", { docType: SALES_ORDER_TYPE, limit: 1, offset: 0 });
+        return "order slips can be read; writing is not tried (NetOpenX has no dry run, and a test slip would be a real one)";
       },
     ],
   ];

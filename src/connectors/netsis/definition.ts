@@ -1,68 +1,100 @@
 import { z } from "@hono/zod-openapi";
-import { baseSettings, type ConnectorDefinition, endpointUrl, secretText } from "../definition.ts";
+import { baseSettings, defineConnector, endpointUrl, orderSettings, secretText, wholeNumber } from "../definition.ts";
 import { createNetsisConnector } from "./connector.ts";
 
+const credentials = z
+  .object({
+    endpoint: endpointUrl.openapi({ example: "https://netsis.example.com/api/v2" }),
+    username: secretText(256),
+    password: secretText(),
+    branchCode: wholeNumber(0, 9999).openapi({ description: "Sube_Kodu", example: 0 }),
+    dbName: z.string().min(1).max(128),
+    dbUser: secretText(256),
+    dbPassword: secretText(),
+    dbType: z.enum(["MSSQL", "ORACLE"]).optional().openapi({
+      description:
+        "The company database's type, sent at login as JNVTTipi (MSSQL 0, Oracle 2). Leave it out for servers that take it from their own settings (Netsis 9.0.67.0 fails when it is sent); SQL is written for MSSQL unless it says ORACLE",
+    }),
+  })
+  .strict();
+
+const settings = baseSettings
+  .extend({
+    warehouseCode: wholeNumber(0, 99_999)
+      .optional()
+      .openapi({ description: "DEPO_KODU: stock of this depot, orders into it; stock of all depots when omitted" }),
+    currency: z.string().length(3).default("TRY").openapi({ description: "The currency orders are written in" }),
+    ...orderSettings,
+  })
+  .strict();
+
+export type NetsisCredentials = z.output<typeof credentials>;
+export type NetsisSettings = z.output<typeof settings>;
+
 /**
- * Netsis ERP through NetOpenX REST (`/api/v2`). Login is `POST /token` with a form body that
- * names the branch and the company database as well as the user. Three streams, each read in
- * full by offset: stock cards (`items`), stock balances (`stock`), sales prices (`prices`);
- * orders are written as sales-order slips. The API shapes assumed are in connector.ts.
+ * Netsis ERP through NetOpenX REST (`/api/v2`). What public clients and the official .NET
+ * client (N1–N3 in the research notes) show, and what this connector does with it, is written
+ * where it is used: login in login.ts, the result envelope in client.ts, stock cards and prices
+ * in streams.ts, stock in stock.ts, order slips in orders.ts. Chosen where public material is
+ * silent (and switchable in simulators/netsis so that tests cover both sides): how a missing
+ * slip is answered (orders.ts), the shape of a `Queries` answer and whether TBLSTOKPH keeps a
+ * total row (stock.ts), that a stock card is passive when `Kilit` is "E".
+ *
+ * Mapping: prices come from the card's `Satis_Fiat1` (change the mapping to use list 2–4) in
+ * the currency `Sat_Dov_Tip` names (0 TL, 1 USD, 2 EUR — the usual Netsis setup; adjust
+ * `netsisCurrencies` to yours). A price of 0 is a card without that price: it is refused, not
+ * sent, so that nothing is sold for free.
  */
-export const netsisConnector = {
+export const netsisConnector = defineConnector({
   name: "Netsis ERP (NetOpenX REST)",
-  version: "1.0.0",
+  version: "2.0.0",
   supportedOperations: ["products", "inventory", "prices", "orders"],
-  credentials: z
-    .object({
-      endpoint: endpointUrl.openapi({ example: "https://netsis.example.com/api/v2" }),
-      username: secretText(256),
-      password: secretText(),
-      branchCode: z.number().int().min(0).max(9999).openapi({ description: "Sube_Kodu", example: 0 }),
-      dbName: z.string().min(1).max(128),
-      dbUser: secretText(256),
-      dbPassword: secretText(),
-      dbType: z.enum(["MSSQL", "ORACLE"]).default("MSSQL"),
-    })
-    .strict(),
-  settings: baseSettings
-    .extend({
-      warehouseCode: z.number().int().min(0).optional().openapi({ description: "DEPO_KODU; all when omitted" }),
-      currency: z.string().length(3).default("TRY"),
-    })
-    .strict(),
+  credentials,
+  settings,
   urlFields: ["endpoint"],
+  orderNumberMaxLength: 15,
   streams: [
     { name: "items", entities: ["products"] },
     { name: "stock", entities: ["inventory"] },
     { name: "prices", entities: ["prices"] },
   ],
+  fieldHints: {
+    "credentials.apiKey": "NetOpenX logs in with the Netsis user and the company database's user",
+    "settings.priceListCode": "Netsis keeps sales prices on the stock card: map prices.price to Satis_Fiat1..4",
+  },
   defaultMapping: {
     mappings: [
       { sourceField: "StokTemelBilgi.Stok_Kodu", targetField: "products.sku", transformation: "trim", required: true },
       { sourceField: "StokTemelBilgi.Stok_Adi", targetField: "products.name", transformation: "trim", required: true },
       { sourceField: "StokTemelBilgi.Grup_Kodu", targetField: "products.category", transformation: "trim" },
-      { sourceField: "StokEkBilgi.Barkod1", targetField: "products.barcode", transformation: "trim" },
+      { sourceField: "StokTemelBilgi.Barkod1", targetField: "products.barcode", transformation: "trim" },
       { sourceField: "StokTemelBilgi.KDV_Orani", targetField: "products.vatRate", transformation: "parseDecimal" },
       {
         sourceField: "StokTemelBilgi.Olcu_Br1",
         targetField: "products.unit",
         transformation: "trim|uppercase|lookup:netsisUnits",
       },
-      { sourceField: "StokKodu", targetField: "inventory.sku", transformation: "trim", required: true },
-      // KG balances are fractional; the platform counts whole units.
-      { sourceField: "Bakiye", targetField: "inventory.stock", transformation: "parseDecimal|round:0", required: true },
-      { sourceField: "DepoKodu", targetField: "inventory.warehouse", transformation: "toString" },
-      { sourceField: "StokKodu", targetField: "prices.sku", transformation: "trim", required: true },
-      { sourceField: "Fiyat", targetField: "prices.price", transformation: "parseDecimal", required: true },
+      // Kilit "E" (evet) is a locked card: not for sale.
       {
-        sourceField: "DovizTipi",
+        sourceField: "StokTemelBilgi.Kilit",
+        targetField: "products.active",
+        transformation: "trim|uppercase|lookup:netsisActive|toBoolean",
+        defaultValue: true,
+      },
+      { sourceField: "STOK_KODU", targetField: "inventory.sku", transformation: "trim", required: true },
+      // KG balances are fractional; the gateway rounds them down to whole units.
+      { sourceField: "BAKIYE", targetField: "inventory.stock", transformation: "parseDecimal", required: true },
+      { sourceField: "Stok_Kodu", targetField: "prices.sku", transformation: "trim", required: true },
+      { sourceField: "Satis_Fiat1", targetField: "prices.price", transformation: "parseDecimal", required: true },
+      {
+        sourceField: "Sat_Dov_Tip",
         targetField: "prices.currency",
         transformation: "lookup:netsisCurrencies",
         defaultValue: "TRY",
       },
-      { sourceField: "KdvDahil", targetField: "prices.vatIncluded", transformation: "toBoolean" },
     ],
     lookups: {
+      netsisActive: { E: "false", H: "true" },
       netsisCurrencies: { "0": "TRY", "1": "USD", "2": "EUR" },
       netsisUnits: {
         AD: "piece",
@@ -82,4 +114,4 @@ export const netsisConnector = {
     },
   },
   create: createNetsisConnector,
-} satisfies ConnectorDefinition;
+});

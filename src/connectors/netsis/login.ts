@@ -1,18 +1,7 @@
 import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { ConnectorContext } from "../definition.ts";
-
-/** The credentials as the definition's schema has validated them. */
-export interface NetsisCredentials {
-  endpoint: string;
-  username: string;
-  password: string;
-  branchCode: number;
-  dbName: string;
-  dbUser: string;
-  dbPassword: string;
-  dbType: "MSSQL" | "ORACLE";
-}
+import type { NetsisCredentials } from "./definition.ts";
 
 interface CachedToken {
   /** SHA-256 of the credentials the token was issued for: changed credentials log in again. */
@@ -25,8 +14,8 @@ interface CachedToken {
 // and a page (one Worker invocation) reuses the token the previous page got.
 const tokens = new Map<string, CachedToken>();
 
-// NetOpenX's JNVTTipi, sent as its numeric value as its .NET client does.
-const DB_TYPES: Record<NetsisCredentials["dbType"], string> = { MSSQL: "0", ORACLE: "1" };
+// NetOpenX's JNVTTipi (N1): vtMSSQL 0, 1 reserved, vtOracle 2, vtAS400 3 — sent as its number.
+const DB_TYPES: Record<NonNullable<NetsisCredentials["dbType"]>, string> = { MSSQL: "0", ORACLE: "2" };
 
 export const baseUrl = (credentials: NetsisCredentials) => credentials.endpoint.replace(/\/+$/, "");
 
@@ -56,7 +45,10 @@ export function forgetToken(integrationId: string, token: string): void {
 }
 
 /**
- * `POST /token` with NetOpenX's form. A refusal is permanent and says it in Netsis' own words
+ * `POST /token` with NetOpenX's form (N1 `LoginManager.Login`, N2). `dbtype` goes only when the
+ * integration names one; without it the server opens the database type it is set up for — and
+ * Netsis 9.0.67.0 fails with a 500 when `dbtype` is sent at all (N3), so a 500 to a login that
+ * sent it is tried once more without. A refusal is permanent and says it in Netsis' own words
  * (`error_description`), with status 401 so that the circuit counts it as refused credentials;
  * 408/429/5xx are retryable.
  */
@@ -64,21 +56,28 @@ async function login(
   fetch: ConnectorContext["fetch"],
   c: NetsisCredentials,
 ): Promise<{ token: string; expiresIn: number }> {
-  const form = new URLSearchParams({
-    grant_type: "password",
-    branchcode: String(c.branchCode),
-    username: c.username,
-    password: c.password,
-    dbname: c.dbName,
-    dbuser: c.dbUser,
-    dbpassword: c.dbPassword,
-    dbtype: DB_TYPES[c.dbType] ?? "0",
-  });
-  const res = await fetch(`${baseUrl(c)}/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-    body: form.toString(),
-  });
+  const send = (withDbType: boolean) => {
+    const form = new URLSearchParams({
+      grant_type: "password",
+      branchcode: String(c.branchCode),
+      username: c.username,
+      password: c.password,
+      dbname: c.dbName,
+      dbuser: c.dbUser,
+      dbpassword: c.dbPassword,
+    });
+    if (withDbType && c.dbType) form.set("dbtype", DB_TYPES[c.dbType]);
+    return fetch(`${baseUrl(c)}/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      body: form.toString(),
+    });
+  };
+  let res = await send(true);
+  if (res.status === 500 && c.dbType) {
+    await res.body?.cancel();
+    res = await send(false);
+  }
   const body = await readJson(res);
   if (res.ok) {
     const token = body?.access_token;
@@ -106,17 +105,21 @@ async function login(
   });
 }
 
-/** The body as a JSON object, or null when it is not one (an HTML error page, nothing at all). */
-export async function readJson(res: Response): Promise<Record<string, unknown> | null> {
+/** The body as a JSON object or array, or null when it is neither (an HTML error page, nothing at all). */
+export async function readBody(res: Response): Promise<Record<string, unknown> | unknown[] | null> {
   const text = await res.text().catch(() => "");
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown> | unknown[]) : null;
   } catch {
     return null;
   }
+}
+
+/** The body as a JSON object, or null. */
+export async function readJson(res: Response): Promise<Record<string, unknown> | null> {
+  const body = await readBody(res);
+  return body && !Array.isArray(body) ? body : null;
 }
 
 export const textOf = (value: unknown): string | undefined =>

@@ -1,19 +1,25 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { PlatformOrder } from "../definition.ts";
 import type { NetsisClient } from "./client.ts";
-import type { NetsisSettings } from "./streams.ts";
+import type { NetsisSettings } from "./definition.ts";
 
-/** JTFaturaTip of a customer order (müşteri siparişi): what a platform order is in Netsis. */
+/** JTFaturaTip of a customer order (müşteri siparişi, N1: 7): what a platform order is in Netsis. */
 export const SALES_ORDER_TYPE = 7;
+/** The same type by its enum name, as GetInternalById's key writes it (N1, N3). */
+const SALES_ORDER_KEY = "ftSSip";
 
 // Netsis dates are Turkish local dates; Türkiye keeps UTC+3 all year since 2016.
 const TURKEY_OFFSET_MS = 3 * 3_600_000;
 
 /**
- * Writes a platform order as a Netsis sales-order slip, exactly once per order number:
- * Netsis stores a second slip with the same FATIRS_NO as a duplicate, so the slip is looked up
- * first (`GET /ItemSlips?fatirsNo=`) and only written when there is none. Two calls for one
- * order must not run concurrently (the caller's single flight), or both may write.
+ * Writes a platform order as a Netsis sales-order slip, exactly once per document number:
+ * Netsis stores a second slip with the same FATIRS_NO, so the slip is looked up first and only
+ * written when there is none. The look-up is the official one, `GET ItemSlips/{ftSSip;FATIRS_NO;
+ * CariKod}/` (N1 `GetInternalById`, as N3 calls it); a list with a `fatirsNo` parameter is not
+ * an API — a real server ignores the parameter and answers every slip. Two calls for one order
+ * must not run concurrently (the caller's per-order lease), or both may write. FATIRS_NO is the
+ * document number the gateway gave the order: FATIRS_NO holds 15 characters (N3), and longer
+ * order numbers get a deterministic one that fits (src/orders/document-number.ts).
  */
 export async function writeOrder(
   client: NetsisClient,
@@ -21,30 +27,60 @@ export async function writeOrder(
   branchCode: number,
   order: PlatformOrder,
 ): Promise<{ erpOrderId: string; created: boolean }> {
-  const currency = settings.currency ?? "TRY";
-  if (order.currency !== currency) {
-    throw new UpstreamError(
-      "connector",
-      `Order ${order.orderNumber} is in ${order.currency}; this Netsis integration writes orders in ${currency}`,
-      { retryable: false },
+  if (order.currency !== settings.currency) {
+    throw permanent(
+      `Order ${order.orderNumber} is in ${order.currency}; this Netsis integration writes orders in ${settings.currency}`,
     );
   }
-  const existing = await client.get<unknown>("/ItemSlips", { fatirsNo: order.orderNumber });
-  const found = Array.isArray(existing.Data) ? existing.Data.length : (existing.TotalCount ?? 0);
-  if (found > 0) return { erpOrderId: order.orderNumber, created: false };
-
-  const result = await client.post<{ FATIRS_NO?: unknown } | null>(
-    "/ItemSlips",
+  if (await slipExists(client, order.documentNumber, order.customerCode)) {
+    return { erpOrderId: order.documentNumber, created: false };
+  }
+  const result = await client.post<{ FatUst?: { FATIRS_NO?: unknown }; FATIRS_NO?: unknown } | null>(
+    "/ItemSlips/",
     {},
     slipOf(order, settings, branchCode),
   );
-  const number = result.Data?.FATIRS_NO;
-  return { erpOrderId: typeof number === "string" && number !== "" ? number : order.orderNumber, created: true };
+  const number = result.Data?.FatUst?.FATIRS_NO ?? result.Data?.FATIRS_NO;
+  return { erpOrderId: typeof number === "string" && number !== "" ? number : order.documentNumber, created: true };
 }
 
+// How a server says "no such slip" when it answers IsSuccessful false; silent in public material.
+const NOT_FOUND = /bulunamad|bulunmuyor|bulunmamakta|mevcut değil|kayıt yok|not found|does not exist|no record/iu;
+
+/**
+ * Whether the slip is in Netsis. How a missing slip is answered is not public, so all three
+ * plausible answers mean "no": HTTP 404, a success without data, and `IsSuccessful: false` whose
+ * words say not found. Any other failure is thrown: a look-up that failed is not a "no", and
+ * writing after it could make the order twice.
+ */
+export async function slipExists(client: NetsisClient, number: string, customerCode: string): Promise<boolean> {
+  const key = [SALES_ORDER_KEY, number, customerCode].map(encodeURIComponent).join(";");
+  try {
+    const found = await client.get<{ FatUst?: { FATIRS_NO?: unknown } } | null>(`/ItemSlips/${key}/`);
+    const data = found.Data;
+    if (!data || typeof data !== "object") return false;
+    const stored = data.FatUst?.FATIRS_NO;
+    return stored === undefined || stored === number;
+  } catch (error) {
+    if (error instanceof UpstreamError && (error.status === 404 || (!error.status && NOT_FOUND.test(error.message)))) {
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** The slip (N1 models, N2, N3): `FaturaTip` and `FatUst.Tip` 7, lines with depot, quantity, net price and VAT. */
 function slipOf(order: PlatformOrder, settings: NetsisSettings, branchCode: number) {
   return {
-    FatUst: header(order.orderNumber, order.customerCode, turkishDate(order.createdAt, order.orderNumber), branchCode),
+    FaturaTip: SALES_ORDER_TYPE,
+    FatUst: {
+      Sube_Kodu: branchCode,
+      CariKod: order.customerCode,
+      FATIRS_NO: order.documentNumber,
+      Tarih: turkishDateTime(order.createdAt, order.orderNumber),
+      Tip: SALES_ORDER_TYPE,
+      KDV_DAHILMI: false,
+    },
     Kalems: order.lines.map((line) => ({
       StokKodu: line.sku,
       DEPO_KODU: settings.warehouseCode ?? 0,
@@ -55,34 +91,11 @@ function slipOf(order: PlatformOrder, settings: NetsisSettings, branchCode: numb
   };
 }
 
-/**
- * The slip that `POST /ItemSlips?validateOnly=true` checks for a connection test: a header
- * without lines, which Netsis validates (token, permission to write slips, header) without
- * storing anything.
- */
-export function probeSlip(branchCode: number) {
-  const today = turkishDate(new Date().toISOString(), "probe");
-  return { FatUst: header("IGWPROBE", "IGW-PROBE", today, branchCode), Kalems: [] };
-}
-
-function header(number: string, customerCode: string, date: string, branchCode: number) {
-  return {
-    Sube_Kodu: branchCode,
-    CariKod: customerCode,
-    Tarih: date,
-    Tip: SALES_ORDER_TYPE,
-    FATIRS_NO: number,
-    KDV_DAHILMI: false,
-  };
-}
-
-/** `2024-01-20T22:30:00Z` → `2024-01-21` (the date in Türkiye). */
-function turkishDate(createdAt: string, orderNumber: string): string {
+/** `2024-01-20T22:30:00Z` → `2024-01-21T01:30:00` (local time in Türkiye; .NET reads ISO everywhere). */
+function turkishDateTime(createdAt: string, orderNumber: string): string {
   const at = Date.parse(createdAt);
-  if (Number.isNaN(at)) {
-    throw new UpstreamError("connector", `Order ${orderNumber} has an unreadable createdAt: ${createdAt}`, {
-      retryable: false,
-    });
-  }
-  return new Date(at + TURKEY_OFFSET_MS).toISOString().slice(0, 10);
+  if (Number.isNaN(at)) throw permanent(`Order ${orderNumber} has an unreadable createdAt: ${createdAt}`);
+  return new Date(at + TURKEY_OFFSET_MS).toISOString().slice(0, 19);
 }
+
+const permanent = (message: string) => new UpstreamError("connector", message, { retryable: false });

@@ -1,28 +1,20 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { SourcePage } from "../definition.ts";
-import type { NetsisClient, Query } from "./client.ts";
-
-/** The integration's settings as the definition's schema has validated them. */
-export interface NetsisSettings {
-  warehouseCode?: number | undefined;
-  currency?: string | undefined;
-}
+import type { NetsisClient } from "./client.ts";
 
 type Malformed = SourcePage["malformed"][number];
 type Check = (row: unknown) => Omit<Malformed, "row"> | null;
-
-interface Stream {
-  path: string;
-  /** Sorting by the stock code keeps offsets stable from one page to the next. */
-  sort: string;
-  query(settings: NetsisSettings): Query;
-  check: Check;
-}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isCode = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
 const isNumeric = (v: unknown) =>
   (typeof v === "number" && Number.isFinite(v)) || (typeof v === "string" && /^\s*-?\d+([.,]\d+)?\s*$/.test(v));
+
+/** The stock code a row of a stream is keyed by. */
+type KeyOf = (row: Record<string, unknown>) => unknown;
+
+const itemKey: KeyOf = (row) => (isObject(row.StokTemelBilgi) ? row.StokTemelBilgi.Stok_Kodu : undefined);
+const flatKey: KeyOf = (row) => row.Stok_Kodu;
 
 const checkItem: Check = (row) => {
   const basic = isObject(row) ? row.StokTemelBilgi : undefined;
@@ -35,64 +27,102 @@ const checkItem: Check = (row) => {
   return null;
 };
 
-const checkCoded: Check = (row) => (isObject(row) && isCode(row.StokKodu) ? null : { reason: "StokKodu is missing" });
+const checkPrice: Check = (row) => (isObject(row) && isCode(row.Stok_Kodu) ? null : { reason: "Stok_Kodu is missing" });
 
-/** The Netsis streams: stock cards, stock balances and sales prices, each paged by offset. */
-export const STREAMS: Record<string, Stream> = {
-  items: { path: "/Items", sort: "Stok_Kodu", query: () => ({}), check: checkItem },
-  stock: {
-    path: "/ItemStocks",
-    sort: "StokKodu",
-    query: (settings) => ({ depoKodu: settings.warehouseCode }),
-    check: checkCoded,
-  },
-  prices: { path: "/ItemPrices", sort: "StokKodu", query: () => ({}), check: checkCoded },
-};
+interface ListStream {
+  path: string;
+  /** `fields` projection (N1 SelectFilter), when the stream needs only some. */
+  fields?: string;
+  key: KeyOf;
+  check: Check;
+}
 
 /**
- * One page of a stream from `offset` (the cursor, as decimal text). Rows that cannot be read
- * as the stream's records go to `malformed` with a reason; the rest of the page goes on. The
- * stream ends when a page is empty or reaches `TotalCount` (or, without it, comes back short).
+ * The stock cards (`Items/`, N1: `{ StokTemelBilgi, StokEkBilgi }`) and their sales prices,
+ * which live on the card itself (`Satis_Fiat1..4` with `Sat_Dov_Tip` in StokTemelBilgi; no
+ * public client reads prices from anywhere else, and there is no ItemPrices resource) — read
+ * lean from `Items/PrimInfo/`, the StokTemelBilgi records alone (N1).
  */
-export async function readPage(
+export const LIST_STREAMS: Record<string, ListStream> = {
+  items: { path: "/Items/", key: itemKey, check: checkItem },
+  prices: {
+    path: "/Items/PrimInfo/",
+    fields: "Stok_Kodu,Satis_Fiat1,Satis_Fiat2,Satis_Fiat3,Satis_Fiat4,Sat_Dov_Tip,Dov_Satis_Fiat",
+    key: flatKey,
+    check: checkPrice,
+  },
+};
+
+/** Where a list stream goes on: the next offset and the key of the last row read. */
+interface Cursor {
+  offset: number;
+  last: string | null;
+}
+
+/**
+ * One page of a list stream, by offset in stock-code order (`sort=Stok_Kodu ASC`; how NetOpenX
+ * filters with `q` is not public, so there is no keyset here). Each page after the first starts
+ * one row early: that row must be the one the previous page ended with. If it is not, rows
+ * moved under the offset (a card deleted or added during the run), the read may have missed
+ * one, and the page says so (`incomplete`) — the run then finds no deletions. The stream ends on
+ * `Next: null`, at TotalCount, or on an empty page.
+ */
+export async function readListPage(
   client: NetsisClient,
-  settings: NetsisSettings,
-  name: string,
+  stream: ListStream,
   cursor: string | null,
   pageSize: number,
 ): Promise<SourcePage> {
-  const stream = Object.hasOwn(STREAMS, name) ? STREAMS[name] : undefined;
-  if (!stream) throw new UpstreamError("connector", `Netsis has no stream '${name}'`, { retryable: false });
-  const offset = offsetOf(cursor);
+  const state: Cursor = cursor === null ? { offset: 0, last: null } : decodeCursor(cursor);
+  const overlap = state.last !== null && state.offset > 0 ? 1 : 0;
   const result = await client.get(stream.path, {
-    limit: pageSize,
-    offset,
-    sort: stream.sort,
-    ...stream.query(settings),
+    limit: pageSize + overlap,
+    offset: state.offset - overlap,
+    sort: "Stok_Kodu ASC",
+    fields: stream.fields,
   });
   const data = result.Data ?? [];
-  if (!Array.isArray(data)) {
-    throw new UpstreamError("connector", `Netsis ${stream.path} answered Data that is not a list`, {
-      retryable: false,
-    });
+  if (!Array.isArray(data)) throw permanent(`Netsis ${stream.path} answered Data that is not a list`);
+  let incomplete: string | undefined;
+  let page: unknown[] = data;
+  if (overlap) {
+    const first = isObject(data[0]) ? stream.key(data[0]) : undefined;
+    if (first === state.last) page = data.slice(1);
+    else incomplete = `the stock cards moved during the read (expected ${state.last} before offset ${state.offset})`;
   }
   const rows: Record<string, unknown>[] = [];
   const malformed: Malformed[] = [];
-  data.forEach((row: unknown, index) => {
+  page.forEach((row: unknown, index) => {
     const problem = stream.check(row);
-    if (problem) malformed.push({ row: offset + index + 1, ...problem });
+    if (problem) malformed.push({ row: state.offset + index + 1, ...problem });
     else rows.push(row as Record<string, unknown>);
   });
-  const next = offset + data.length;
-  const total = typeof result.TotalCount === "number" ? result.TotalCount : undefined;
-  const done = data.length === 0 || (total !== undefined ? next >= total : data.length < pageSize);
-  return { rows, malformed, nextCursor: done ? null : String(next), firstRow: offset + 1 };
+  const next = state.offset + page.length;
+  const lastRow = page.at(-1);
+  const last = isObject(lastRow) ? stream.key(lastRow) : undefined;
+  const done =
+    page.length === 0 ||
+    result.more === false ||
+    (result.more === undefined && typeof result.TotalCount === "number" && next >= result.TotalCount);
+  return {
+    rows,
+    malformed,
+    nextCursor: done ? null : JSON.stringify({ offset: next, last: typeof last === "string" ? last : null }),
+    firstRow: state.offset + 1,
+    ...(incomplete ? { incomplete } : {}),
+  };
 }
 
-function offsetOf(cursor: string | null): number {
-  if (cursor === null) return 0;
-  if (/^\d{1,15}$/.test(cursor)) return Number(cursor);
-  throw new UpstreamError("connector", "The Netsis cursor of this job is unreadable; start a new sync", {
-    retryable: false,
-  });
+function decodeCursor(cursor: string): Cursor {
+  // Cursors of earlier versions were the bare offset.
+  if (/^\d{1,15}$/.test(cursor)) return { offset: Number(cursor), last: null };
+  try {
+    const value = JSON.parse(cursor) as Cursor;
+    if (Number.isSafeInteger(value.offset) && (value.last === null || typeof value.last === "string")) return value;
+  } catch {
+    // fall through
+  }
+  throw permanent("The Netsis cursor of this job is unreadable; start a new sync");
 }
+
+export const permanent = (message: string) => new UpstreamError("connector", message, { retryable: false });

@@ -1,8 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createLogoConnector } from "../../../src/connectors/logo/connector.ts";
 import { GuardWait } from "../../../src/guard/client.ts";
-import { configureLogo, logoConnector, logoCredentials, newLogoTenant } from "../../helpers/logo.ts";
+import { configureLogo, logoConnector, newLogoTenant } from "../../helpers/logo.ts";
 
 describe("Logo connection test", () => {
   it("reports every capability ok for a user with every right", async () => {
@@ -51,15 +49,10 @@ describe("Logo connection test", () => {
 
   it("lets a rate-limit wait through instead of reporting it", async () => {
     const tenant = newLogoTenant("caps-wait");
-    const connector = createLogoConnector({
-      integrationId: `int_${tenant}`,
-      merchantId: tenant,
-      credentials: logoCredentials(tenant),
-      settings: {},
+    const connector = logoConnector(tenant, {
       fetch: async () => {
         throw new GuardWait(Date.now() + 5000, "rate_limited");
       },
-      env,
     });
     await expect(connector.testConnection()).rejects.toBeInstanceOf(GuardWait);
   });

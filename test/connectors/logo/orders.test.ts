@@ -5,6 +5,7 @@ import { logoConnector, logoSim, newLogoTenant } from "../../helpers/logo.ts";
 
 const order = (overrides: Partial<PlatformOrder> = {}): PlatformOrder => ({
   orderNumber: "SO-2024-000123",
+  documentNumber: overrides.orderNumber ?? "SO-2024-000123",
   customerCode: "120.01.001",
   currency: "TRY",
   createdAt: "2024-01-20T22:30:00Z",

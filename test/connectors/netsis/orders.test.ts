@@ -1,11 +1,8 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createNetsisConnector } from "../../../src/connectors/netsis/connector.ts";
 import { GuardWait } from "../../../src/guard/client.ts";
 import {
   configureNetsis,
   netsisConnector,
-  netsisCredentials,
   netsisSlips,
   netsisStats,
   newTenant,
@@ -107,12 +104,7 @@ describe("Netsis connector: testConnection", () => {
   it("lets a rate-limit wait propagate instead of reporting it as a failed check", async () => {
     const tenant = newTenant("ns-caps-wait");
     let calls = 0;
-    const connector = createNetsisConnector({
-      integrationId: `int-${crypto.randomUUID()}`,
-      merchantId: "m-netsis",
-      credentials: netsisCredentials(tenant),
-      settings: {},
-      env,
+    const connector = netsisConnector(tenant, {
       // The login goes through; the next call finds the rate limit exhausted.
       fetch: async (url, init) => {
         if (++calls > 1) throw new GuardWait(Date.now() + 5000, "rate_limited");
