@@ -58,7 +58,9 @@ export interface RunBody {
     itemsPushed: number;
     itemsRejected: number;
     platformRequests: number;
+    itemsDeactivated: number;
   };
+  notes: string[];
   rejectedSample: {
     entity: string | null;
     key: string | null;
