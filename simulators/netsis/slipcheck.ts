@@ -89,12 +89,13 @@ function check(body: unknown, state: Tenant): Checked {
     if (price < 0) return refuse(`Birim fiyat (STra_BF) negatif olamaz ${at}`);
     const net = (line.STra_NF ?? price) as number;
     const rate = (line.STra_KDV ?? card.KDV_Orani) as number;
-    const amount = quantity * net;
-    const vat = vatIncluded ? amount - amount / (1 + rate / 100) : (amount * rate) / 100;
-    totals.gross += quantity * price;
-    totals.discount += quantity * (price - net);
-    totals.vat += vat;
-    totals.base += vatIncluded ? amount - vat : amount;
+    // Totals without VAT; with KDV_DAHILMI the prices include it.
+    const exclusive = (amount: number) => (vatIncluded ? amount / (1 + rate / 100) : amount);
+    const base = exclusive(quantity * net);
+    totals.gross += exclusive(quantity * price);
+    totals.discount += exclusive(quantity * (price - net));
+    totals.vat += (base * rate) / 100;
+    totals.base += base;
     lines.push({ index: i, depot, quantity });
     kalems.push({
       ...line,
