@@ -92,31 +92,34 @@ export function stockRows(state: Tenant, i: number, damaged = true): Record<stri
   const own = generatedDepots(i, depots);
   const moved = depots.filter((d) => !own.includes(d) && state.movements.has(`${i}:${d}`));
   const price = purchasePrice(i);
-  return [...own, ...moved].map((depot) => {
-    const slot = own.indexOf(depot);
-    const base = slot >= 0 ? generated(i, slot, slot === own.length - 1) : zero();
-    const m = state.movements.get(`${i}:${depot}`) ?? zero();
-    const giris = round3(base.giris + m.giris);
-    const cikis = round3(base.cikis + m.cikis);
-    const broken = damaged && !!malformedEvery && i % malformedEvery === 0;
-    return {
-      STOK_KODU: itemCode(i),
-      SUBE_KODU: branchCode,
-      DEPO_KODU: depot,
-      TOP_GIRIS_MIK: giris,
-      TOP_GIRIS_TUT: round2(giris * price),
-      TOP_CIKIS_MIK: broken ? null : cikis,
-      TOP_CIKIS_TUT: round2(cikis * price),
-      SON_GIR_BR_FIAT: price,
-      SON_GIR_NET_FIAT: price,
-      STOK_DAGITIM: 0,
-      MUS_TOP_SIPARIS: round3(m.musSiparis),
-      MUS_TOP_TESLIM: 0,
-      SAT_TOP_TESLIM: 0,
-      SAT_TOP_SIPARIS: round3(m.satSiparis),
-      YOLMIK: 0,
-    };
-  });
+  // In depot order: tables.ts declares (STOK_KODU, DEPO_KODU) as the table's key.
+  return [...own, ...moved]
+    .sort((a, b) => a - b)
+    .map((depot) => {
+      const slot = own.indexOf(depot);
+      const base = slot >= 0 ? generated(i, slot, slot === own.length - 1) : zero();
+      const m = state.movements.get(`${i}:${depot}`) ?? zero();
+      const giris = round3(base.giris + m.giris);
+      const cikis = round3(base.cikis + m.cikis);
+      const broken = damaged && !!malformedEvery && i % malformedEvery === 0;
+      return {
+        STOK_KODU: itemCode(i),
+        SUBE_KODU: branchCode,
+        DEPO_KODU: depot,
+        TOP_GIRIS_MIK: giris,
+        TOP_GIRIS_TUT: round2(giris * price),
+        TOP_CIKIS_MIK: broken ? null : cikis,
+        TOP_CIKIS_TUT: round2(cikis * price),
+        SON_GIR_BR_FIAT: price,
+        SON_GIR_NET_FIAT: price,
+        STOK_DAGITIM: 0,
+        MUS_TOP_SIPARIS: round3(m.musSiparis),
+        MUS_TOP_TESLIM: 0,
+        SAT_TOP_TESLIM: 0,
+        SAT_TOP_SIPARIS: round3(m.satSiparis),
+        YOLMIK: 0,
+      };
+    });
 }
 
 /** Item i as a TBLSTSABIT row. */
