@@ -47,13 +47,15 @@ import { slipRoutes } from "./slips.ts";
  * without the right in brackets gets such a business error (chosen); without `prices` the item
  * cards come with null prices (chosen).
  *
- *   GET  /Items   [items]  limit (defaultLimit 50, clamped to maxLimit 1000: chosen), offset,
+ *   GET  /Items   [items]  limit (absent or 0: defaultLimit 50; clamped to maxLimit 1000: chosen), offset,
  *        sort=<Column> ASC|DESC[, …] over any StokTemelBilgi/StokEkBilgi column, fields=a,b,
  *        q (a SQL WHERE clause: chosen, see filter.ts), expand (accepted, no effect: chosen) (N1
  *        SelectFilter). Data [{ StokTemelBilgi, StokEkBilgi }] (N1 Items; see catalogue.ts).
  *        Unknown columns and bad syntax: IsSuccessful false in SQL Server's words.
  *   GET  /Items/PrimInfo/   [items]  the StokTemelBilgi records alone, same parameters (N1).
  *   GET  /Items/{Stok_Kodu}/   [items]  one item; unknown or deleted: NotFound (N1 GetInternalById).
+ *        Stock codes compare without case or trailing spaces here, in slip lines and in SQL, as
+ *        the company database's CI collation compares them (chosen); slips store the card's code.
  *   GET  /Queries?tsql=…  (POST /Queries/ { TSql } too: N1 QueryParam)   [stock]
  *        one SELECT on TBLSTOKPH and TBLSTSABIT (N3; see stock.ts and queries.ts). The answer's
  *        shape is silent (N3 copes with three): queriesShape "envelope" { IsSuccessful, Data:

@@ -44,9 +44,13 @@ export const itemCode = (i: number): string => `NT-${String(i).padStart(6, "0")}
 const broken = (i: number, every = 0) => every > 0 && i % every === 0;
 const brokenCode = (i: number, every = 0) => broken(i, every) && (i / every) % 2 === 1;
 
-/** The index of a stock code among `total` items (whether or not it was deleted), else null. */
+/**
+ * The index of a stock code among `total` items (whether or not it was deleted), else null.
+ * Codes compare as the company database compares them: without case or trailing spaces
+ * (SQL Server's CI collations; chosen, and the same as /Queries).
+ */
 export function itemIndex(code: unknown, total: number, malformedEvery = 0): number | null {
-  const match = typeof code === "string" ? /^NT-(\d{6})$/.exec(code) : null;
+  const match = typeof code === "string" ? /^NT-(\d{6})$/.exec(code.replace(/ +$/, "").toUpperCase()) : null;
   const i = match ? Number(match[1]) : 0;
   if (i < 1 || i > total) return null;
   // An item whose card lost its code cannot be named.

@@ -99,7 +99,8 @@ function check(body: unknown, state: Tenant): Checked {
     lines.push({ index: i, depot, quantity });
     kalems.push({
       ...line,
-      StokKodu: code,
+      // The card's code, however the line spelt it.
+      StokKodu: card.Stok_Kodu,
       Sira: k + 1,
       STra_FATIRSNO: number,
       STra_CARI_KOD: customer,

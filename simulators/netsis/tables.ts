@@ -75,7 +75,7 @@ export function companyTables(state: Tenant, narrow: Narrowing | null): Catalog 
 export function itemsNamed(state: Tenant, codes: readonly string[]): number[] {
   const found = new Set<number>();
   for (const code of codes) {
-    const i = itemIndex(code.replace(/ +$/, "").toUpperCase(), state.config.items);
+    const i = itemIndex(code, state.config.items);
     if (i !== null) found.add(i);
   }
   return [...found].sort((a, b) => a - b);

@@ -186,6 +186,8 @@ describe("Netsis simulator: GET /Items", () => {
 
     const one = (await netsisCall(tenant, token, "/Items/NT-000002/")).body;
     expect(one).toEqual({ IsSuccessful: true, ErrorCode: null, ErrorDesc: null, Message: null, Data: full.Data[1] });
+    // Codes compare without case or trailing spaces, as the company database compares them.
+    expect((await netsisCall(tenant, token, "/Items/nt-000002%20")).body.Data).toEqual(full.Data[1]);
     expect((await netsisCall(tenant, token, "/Items/NT-000099")).body).toMatchObject({
       IsSuccessful: false,
       ErrorCode: "NotFound",

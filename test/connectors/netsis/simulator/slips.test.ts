@@ -103,7 +103,7 @@ describe("Netsis simulator: POST /ItemSlips", () => {
         TIPI: 2,
         kdv_dahilmi: "true",
       },
-      kalems: [{ stokkodu: "NT-000020", stra_gcmik: "3", stra_bf: "12.5" }],
+      kalems: [{ stokkodu: "nt-000020 ", stra_gcmik: "3", stra_bf: "12.5" }],
     });
     expect(answer.IsSuccessful, answer.ErrorDesc).toBe(true);
     expect(answer.Data.FaturaTip).toBe(7);
