@@ -21,13 +21,13 @@ export const ConfigSchema = z
   .object({
     items: z.number().int().min(0).max(999_999).default(50),
     branchCode: count().default(0),
+    /** The depots (DEPO_KODU) that exist; the first two hold generated stock. */
+    depots: z.array(z.number().int().min(0)).min(1).default([1, 2]),
     dbName: z.string().default("TESTDB"),
     dbUser: z.string().default("sa"),
     dbPassword: z.string().default("sa-pass"),
     dbType: z.enum(["MSSQL", "ORACLE"]).default("MSSQL"),
     /** "crash": Netsis 9.0.67.0, where a login carrying `dbtype` at all dies with HTTP 500 (N3). */
-    /** The depots (DEPO_KODU) that exist; the first two hold generated stock. */
-    depots: z.array(z.number().int().min(0)).min(1).default([1, 2]),
     dbTypeParam: z.enum(["accepted", "crash"]).default("accepted"),
     users: z.array(User).default([{ username: "netsis", password: "netsis-pass", permissions: [...PERMISSIONS] }]),
     tokenTtlSeconds: z

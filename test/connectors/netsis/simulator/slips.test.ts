@@ -230,6 +230,18 @@ describe("Netsis simulator: POST /ItemSlips", () => {
     expect((await netsisSlips(refused.tenant)).count).toBe(3);
   });
 
+  it("knows the depots the configuration names (N2 writes to depot 0)", async () => {
+    const { tenant, post } = await session("nss-depots", { depots: [0, 5] });
+    const answer = await post({
+      ...netsisSlip("D-1"),
+      Kalems: [{ StokKodu: "NT-000001", DEPO_KODU: "0", STra_GCMIK: 1 }],
+    });
+    expect(answer.Data.Kalems[0]).toMatchObject({ DEPO_KODU: 0, STra_BF: 0 });
+    expect((await post(netsisSlip("D-2"))).ErrorDesc).toBe("Depo kodu tanımlı değil: 1 (kalem 1)");
+    expect(Object.keys((await netsisItem(tenant, "NT-000001")).stock.byDepot)).toEqual(["0", "5"]);
+    expect((await netsisItem(tenant, "NT-000010")).StokTemelBilgi.DEPO_KODU).toBe(5);
+  });
+
   it("needs the orders right", async () => {
     const tenant = newTenant("nss-right");
     await configureNetsis(tenant, { users: [{ username: "okur", password: "p", permissions: ["items"] }] });
