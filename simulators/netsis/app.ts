@@ -29,7 +29,7 @@ import { slipRoutes } from "./slips.ts";
  *   dbtype, hashcode, idmtoken (N1 LoginManager.Login, N2; hashcode and idmtoken are ignored).
  *   dbtype is N1's JNVTTipi, the number or the name: 0 vtMSSQL, 1 vtReserved (refused), 2
  *   vtOracle, 3 vtAS400; another type than the server's is refused; absent, the server's own
- *   (N3 leaves it out). With dbTypeParam "crash" any dbtype field at all gives HTTP 500
+ *   (N3 leaves it out; an empty value counts as absent). With dbTypeParam "crash" any dbtype field at all gives HTTP 500
  *   { Message: "An error has occurred." } (Netsis 9.0.67.0, N3). The company database is
  *   checked before the Netsis user (branch, db type, name, db user/password, then user).
  *   grant_type=refresh_token&refresh_token=… issues a new pair; a refresh token works once (chosen).
@@ -61,14 +61,18 @@ import { slipRoutes } from "./slips.ts";
  *        shape is silent (N3 copes with three): queriesShape "envelope" { IsSuccessful, Data:
  *        [{ column: value }] }, "rows" [{ column: value }], "table" [[value, …]]. SQL errors:
  *        IsSuccessful false with SQL Server's words; in "rows"/"table" HTTP 500 { Message,
- *        ExceptionMessage } as Web API reports an exception (chosen).
+ *        ExceptionMessage } as Web API reports an exception (chosen). An ORACLE tenant speaks
+ *        Oracle where clients notice: FETCH FIRST / OFFSET without ORDER BY, no TOP, DUAL,
+ *        ORA- messages, upper-case column names (dialect.ts; chosen).
  *   POST /ItemSlips   [orders]  N1 ItemSlips { FaturaTip, FatUst, Kalems, … } (N1 models, N2, N3),
  *        bound as Json.NET binds (models.ts: names in any case, unknown members dropped, "1" for
  *        1, dates ISO / "yyyy-MM-dd HH:mm:ss" (N3) / "dd.MM.yyyy HH:mm:ss" (Turkish culture, N2),
  *        zones converted to Turkish time: chosen). FaturaTip or FatUst.Tip is N1's JTFaturaTip,
  *        number or name (0 ftSFat sales invoice, 6 ftASip purchase order, 7 ftSSip sales order);
  *        FATIRS_NO at most 15 characters (N3); CariKod required; Sube_Kodu the branch; each line's
- *        StokKodu an existing item, DEPO_KODU a depot (absent: the card's), STra_GCMIK > 0; locked
+ *        StokKodu an existing item, DEPO_KODU one of `depots` (absent: the card's), STra_GCMIK > 0,
+ *        STra_BF ≥ 0 (absent: 0), STra_NF (absent: STra_BF), STra_KDV (absent: the card's); Tarih
+ *        absent: now in Turkish time (chosen); locked
  *        items refused (Kilit, or SatisKilit on sales documents; lockedItems: chosen). Totals
  *        (BRUTTUTAR, SAT_ISKT, KDV, GENELTOPLAM) computed. A second slip with the same (type,
  *        FATIRS_NO, CariKod): duplicateSlip "store" (default) or "refuse" (silent). Stock moves
