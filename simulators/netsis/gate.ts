@@ -1,74 +1,71 @@
-import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { SimEnv } from "../index.ts";
-import { findUser, type Permission, type Tenant, tenant } from "./state.ts";
+import type { SimUser } from "./config.ts";
+import { aspNetError, businessError, type Ctx, crashed } from "./envelope.ts";
+import { countHost, findUser, type Permission, type Tenant, tenant } from "./state.ts";
 
-export type Ctx = Context<{ Bindings: SimEnv }>;
-
-/** NetOpenX's result envelope, success. */
-export const success = (c: Ctx, data: unknown, totalCount?: number) =>
-  c.json({
-    IsSuccessful: true,
-    Data: data,
-    ErrorDesc: null,
-    ...(totalCount !== undefined ? { TotalCount: totalCount } : {}),
-  });
-
-/** NetOpenX's result envelope, failure: HTTP 200 for business errors, other statuses for the rest. */
-export const failure = (c: Ctx, desc: string, status: ContentfulStatusCode = 200) =>
-  c.json({ IsSuccessful: false, Data: null, ErrorDesc: desc }, status);
-
-const PERMISSION_NAMES: Record<Permission, string> = {
+const RIGHTS: Record<Permission, string> = {
   items: "stok kartlarını okuma",
-  stock: "stok bakiyelerini okuma",
-  prices: "fiyatları okuma",
-  orders: "sipariş fişi yazma",
+  stock: "sorgu çalıştırma (stok bakiyeleri)",
+  prices: "fiyatları görme",
+  orders: "fatura/sipariş fişi işlemleri",
 };
 
+/** N1: what NetOpenX answers a data call with a missing, unknown or expired token. */
+export const denied = (c: Ctx) => aspNetError(c, 401, "Authorization has been denied for this request.");
+
 /**
- * What every data endpoint does first, in this order: count the request, wait `latencyMs`,
- * check the bearer token (401 in ASP.NET Web API's words), apply injected faults (failNext,
- * rateLimitNext, errorRate), check the user's permission (403). Returns the tenant, or the
- * answer to send instead.
+ * What every data endpoint does first, in this order: count the request (and its Host), wait
+ * `latencyMs`, check the bearer token (401, N1), count down `expireTokensAfter`, apply injected
+ * faults (failNext, then rateLimitNext, then errorRate), check the user's right. Faults come
+ * after the token so that they hit requests that would otherwise have succeeded. `prices` is
+ * not checked here: without it the item cards come without prices (see items.ts).
  */
-export async function enter(c: Ctx, permission: Permission, endpoint: string): Promise<Tenant | Response> {
+export async function enter(
+  c: Ctx,
+  endpoint: string,
+  permission: Permission | null,
+): Promise<{ state: Tenant; user: SimUser } | Response> {
   const state = tenant(c.req.param("tenant") ?? "");
   const { config, stats } = state;
   stats.requests[endpoint] = (stats.requests[endpoint] ?? 0) + 1;
+  const authorization = c.req.header("authorization");
+  if (authorization !== undefined) countHost(state, c.req.url);
   if (config.latencyMs) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
 
-  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1] ?? "";
   const session = state.tokens.get(token);
   const user = session && session.expiresAt > Date.now() ? findUser(state, session.username) : undefined;
   if (!user) {
     if (session) state.tokens.delete(token);
-    return c.json({ Message: "Authorization has been denied for this request." }, 401);
+    return denied(c);
+  }
+  if (config.expireTokensAfter !== undefined) {
+    if (config.expireTokensAfter === 0) {
+      // Fires once: the tokens issued after it work again.
+      config.expireTokensAfter = undefined;
+      state.tokens.clear();
+      return denied(c);
+    }
+    config.expireTokensAfter -= 1;
   }
 
   if (config.failNext) {
     config.failNext -= 1;
-    const status = (config.failStatus ?? 500) as ContentfulStatusCode;
-    return failure(c, config.failMessage ?? `Injected failure (failNext, HTTP ${status})`, status);
+    const status = config.failStatus ?? 500;
+    if (status === 200)
+      return businessError(c, "Injected", config.failMessage ?? "Beklenmeyen bir hata oluştu (failNext)");
+    return aspNetError(c, status as ContentfulStatusCode, config.failMessage ?? "An error has occurred.");
   }
   if (config.rateLimitNext) {
     config.rateLimitNext -= 1;
     c.header("Retry-After", String(config.retryAfterSeconds ?? 1));
-    return failure(c, "Too many requests (rateLimitNext)", 429);
+    return aspNetError(c, 429, "Too many requests (rateLimitNext)");
   }
-  if (config.errorRate && state.random() < config.errorRate) {
-    return failure(c, "Injected failure (errorRate)", 500);
-  }
+  if (config.errorRate && state.random() < config.errorRate) return crashed(c);
 
-  if (!user.permissions.includes(permission)) {
-    return failure(c, `'${user.username}' kullanıcısının ${PERMISSION_NAMES[permission]} yetkisi yok`, 403);
+  if (permission && !user.permissions.includes(permission)) {
+    // A missing right is a business error like any other (HTTP 200, silent: chosen after N3).
+    return businessError(c, "PermissionDenied", `'${user.username}' kullanıcısının ${RIGHTS[permission]} yetkisi yok`);
   }
-  return state;
-}
-
-/** A whole number from the query within [min, max]; `fallback` when absent; null when invalid. */
-export function intQuery(c: Ctx, name: string, fallback: number, min: number, max: number): number | null {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  return Number.isInteger(value) && value >= min && value <= max ? value : null;
+  return { state, user };
 }

@@ -1,68 +1,53 @@
-import { z } from "zod";
 import { seededRandom } from "../shared/random.ts";
+import { ConfigSchema, type SimConfig, type SimUser } from "./config.ts";
 
-export const PERMISSIONS = ["items", "stock", "prices", "orders"] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+export { PERMISSIONS, type Permission, type SimConfig } from "./config.ts";
 
-const User = z
-  .object({
-    username: z.string().min(1),
-    password: z.string(),
-    permissions: z.array(z.enum(PERMISSIONS)),
-  })
-  .strict();
-
-/** The body of `PUT /netsis/{tenant}/__sim/config`: the whole ERP, defaults for what is left out. */
-export const ConfigSchema = z
-  .object({
-    items: z.number().int().min(0).max(999_999).default(50),
-    branchCode: z.number().int().min(0).default(0),
-    dbName: z.string().default("TESTDB"),
-    dbUser: z.string().default("sa"),
-    dbPassword: z.string().default("sa-pass"),
-    dbType: z.enum(["MSSQL", "ORACLE"]).default("MSSQL"),
-    users: z.array(User).default([{ username: "netsis", password: "netsis-pass", permissions: [...PERMISSIONS] }]),
-    tokenTtlSeconds: z
-      .number()
-      .int()
-      .min(1)
-      .max(30 * 86_400)
-      .default(3600),
-    latencyMs: z.number().int().min(0).max(120_000).optional(),
-    errorRate: z.number().min(0).max(1).optional(),
-    seed: z.number().int().optional(),
-    rateLimitNext: z.number().int().min(0).optional(),
-    retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
-    failNext: z.number().int().min(0).optional(),
-    /** 200 makes `failNext` a business error (IsSuccessful false) instead of an HTTP failure. */
-    failStatus: z
-      .number()
-      .int()
-      .refine((s) => s === 200 || (s >= 400 && s <= 599), "must be 200 or 400–599")
-      .optional(),
-    failMessage: z.string().optional(),
-    malformedEvery: z.number().int().min(0).optional(),
-  })
-  // A misspelt setting would silently do nothing and make a test pass for the wrong reason.
-  .strict();
-export type SimConfig = z.infer<typeof ConfigSchema>;
-
+/** A slip as NetOpenX stores it: the ItemSlips record (N1) as it is served back. */
 export interface StoredSlip {
+  FaturaTip: number;
   FATIRS_NO: string;
-  FatUst: Record<string, unknown>;
-  Kalems: Record<string, unknown>[];
-  /** When the simulator stored it. */
-  KayitTarihi: string;
+  CariKod: string;
+  /** The ItemSlips record: FaturaTip, FatUst, Kalems, KalemAdedi and the flags the client sent. */
+  record: Record<string, unknown> & { FatUst: Record<string, unknown>; Kalems: Record<string, unknown>[] };
+  /** When the simulator stored it (ISO). */
+  storedAt: string;
 }
+
+/** What the tenant's slips did to one item's balance in one depot (TBLSTOKPH, N1 ItemBalances). */
+export interface Movement {
+  giris: number;
+  cikis: number;
+  /** Open customer orders (MUS_TOP_SIPARIS) and supplier orders (SAT_TOP_SIPARIS). */
+  musSiparis: number;
+  satSiparis: number;
+}
+
+export type LockField = "Kilit" | "SatisKilit";
 
 export interface Tenant {
   /** Parsed, with defaults; the fault counters count down in place. */
   config: SimConfig;
-  /** Bearer token → who it belongs to and until when (ms). Permissions are read live from config. */
+  /** Bearer token → who it belongs to and until when (ms). Rights are read live from config. */
   tokens: Map<string, { username: string; expiresAt: number }>;
+  /** Refresh token → user; one use each. */
+  refreshTokens: Map<string, string>;
   slips: StoredSlip[];
+  /** Indexes of items removed with `POST __sim/delete`. */
+  deleted: Set<number>;
+  /** Per item index, the lock fields set with `POST __sim/lock`. */
+  locks: Map<number, Partial<Record<LockField, "E" | "H">>>;
+  /** `"<index>:<depot>"` → movement since the generated balance. */
+  movements: Map<string, Movement>;
+  /** Item orders by sort column, built on demand and dropped when the catalogue changes. */
+  orders: Map<string, Int32Array>;
   random: () => number;
-  stats: { logins: number; failedLogins: number; requests: Record<string, number> };
+  stats: {
+    logins: number;
+    failedLogins: number;
+    requests: Record<string, number>;
+    hosts: Record<string, number>;
+  };
 }
 
 // One simulator process holds every tenant; tests use fresh tenant ids to stay apart.
@@ -72,13 +57,17 @@ const tenants = new Map<string, Tenant>();
 export function tenant(id: string): Tenant {
   let state = tenants.get(id);
   if (!state) {
-    const config = ConfigSchema.parse({});
     state = {
-      config,
+      config: ConfigSchema.parse({}),
       tokens: new Map(),
+      refreshTokens: new Map(),
       slips: [],
+      deleted: new Set(),
+      locks: new Map(),
+      movements: new Map(),
+      orders: new Map(),
       random: seededRandom(1),
-      stats: { logins: 0, failedLogins: 0, requests: {} },
+      stats: { logins: 0, failedLogins: 0, requests: {}, hosts: {} },
     };
     tenants.set(id, state);
   }
@@ -88,17 +77,25 @@ export function tenant(id: string): Tenant {
 /** The tenant if it exists, without creating it (reads must not leave traces). */
 export const peekTenant = (id: string): Tenant | undefined => tenants.get(id);
 
-/** Forgets a tenant's ERP: configuration, tokens, slips and counters. */
+/** Forgets a tenant's ERP: configuration, tokens, slips, deletions, locks and counters. */
 export const forgetTenant = (id: string): boolean => tenants.delete(id);
 
 /** Puts a new configuration in force; tokens stay valid while their user exists. */
 export function configure(state: Tenant, config: SimConfig): void {
+  // Any setting may change what the items look like (items, malformedEvery, branchCode).
+  state.orders.clear();
   state.config = config;
   state.random = seededRandom(config.seed ?? 1);
 }
 
 /** The configured user with this name (case-insensitive, as Netsis treats user names). */
-export function findUser(state: Tenant, username: string): SimConfig["users"][number] | undefined {
+export function findUser(state: Tenant, username: string): SimUser | undefined {
   const wanted = username.toLowerCase();
   return state.config.users.find((u) => u.username.toLowerCase() === wanted);
+}
+
+/** Counts one request from this Host (every request that carries a token or credentials). */
+export function countHost(state: Tenant, url: string): void {
+  const host = new URL(url).host;
+  state.stats.hosts[host] = (state.stats.hosts[host] ?? 0) + 1;
 }

@@ -100,3 +100,103 @@ export const order = (orderNumber: string, overrides: Partial<PlatformOrder> = {
   ],
   ...overrides,
 });
+
+/** The form of a successful login with the simulator's defaults (dbtype left out, as N3 does). */
+export const NETSIS_LOGIN: Record<string, string> = {
+  grant_type: "password",
+  branchcode: "0",
+  username: "netsis",
+  password: "netsis-pass",
+  dbname: "TESTDB",
+  dbuser: "sa",
+  dbpassword: "sa-pass",
+};
+
+/** `POST /token` with the default form, fields replaced or added by `form` (an undefined value drops a field). */
+export async function netsisLogin(tenant: string, form: Record<string, string | undefined> = {}) {
+  const fields = Object.entries({ ...NETSIS_LOGIN, ...form }).filter((e): e is [string, string] => e[1] !== undefined);
+  const res = await fetch(`${netsisEndpoint(tenant)}/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** A fresh access token for the default user. */
+export async function netsisToken(tenant: string, form: Record<string, string | undefined> = {}): Promise<string> {
+  const { status, body } = await netsisLogin(tenant, form);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body.access_token as string;
+}
+
+/** A data call: `path` is relative to `/api/v2` (`/Items?limit=1`); a JSON body is sent as JSON. */
+export async function netsisCall(
+  tenant: string,
+  token: string | null,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...init.headers };
+  if (token !== null) headers.Authorization = `Bearer ${token}`;
+  if (init.body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(`${netsisEndpoint(tenant)}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers,
+    ...(init.body === undefined ? {} : { body: typeof init.body === "string" ? init.body : JSON.stringify(init.body) }),
+  });
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/** A test control under `/netsis/{tenant}/__sim` with a JSON body. */
+export async function netsisControl(tenant: string, rest: string, body?: unknown, method = "POST") {
+  const res = await admin(tenant, rest, {
+    method,
+    ...(body === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (res.status === 204 ? null : await res.json()) as any };
+}
+
+/** The simulator's truth about one item: the card, its stock by depot, whether it was deleted. */
+export async function netsisItem(tenant: string, code: string) {
+  const res = await admin(tenant, `/items/${encodeURIComponent(code)}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as {
+    StokTemelBilgi: Record<string, any>;
+    StokEkBilgi: Record<string, any>;
+    stock: { total: number; byDepot: Record<string, number> };
+    deleted: boolean;
+  };
+}
+
+/** A sales order (FaturaTip 7) as N3 sends it, one line per `[code, quantity, price]`. */
+export const netsisSlip = (
+  number: string,
+  lines: [string, number, number][] = [["NT-000002", 3, 10.5]],
+  header: Record<string, unknown> = {},
+) => ({
+  FaturaTip: 7,
+  FatUst: {
+    Sube_Kodu: 0,
+    CariKod: "120.01.001",
+    FATIRS_NO: number,
+    Tarih: "2024-01-21 10:30:00",
+    Tip: 7,
+    TIPI: 7,
+    KDV_DAHILMI: false,
+    ...header,
+  },
+  Kalems: lines.map(([StokKodu, STra_GCMIK, STra_BF]) => ({ StokKodu, STra_GCMIK, STra_BF, DEPO_KODU: 1 })),
+});
+
+/** How many requests carrying a token or credentials came with each Host. */
+export async function netsisHosts(tenant: string): Promise<Record<string, number>> {
+  return ((await (await admin(tenant, "/stats")).json()) as { hosts: Record<string, number> }).hosts;
+}
