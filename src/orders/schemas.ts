@@ -57,7 +57,7 @@ export const OrderView = z
     erpDocumentNumber: z.string().nullable().openapi({
       description:
         "The order's number in the ERP: the order number itself, or where the ERP's field is shorter (Netsis FATIRS_NO: 15) a deterministic one that fits — a hash of the whole number, a dash and its last characters",
-      example: "4M1QX7-00123456",
+      example: "RJJ284-00123456",
     }),
     status: z.enum(ORDER_STATUSES).openapi({ description: "queued -> exported, or failed with `lastError`" }),
     erpOrderId: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import { api } from "./api.ts";
 import { admin } from "./auth.ts";
 import { type RunBody, waitForRun } from "./sims.ts";
@@ -23,4 +23,16 @@ export async function startSync(integrationId: string, body: Record<string, unkn
 /** Starts a sync and waits until its run has ended. */
 export async function syncToEnd(integrationId: string, body: Record<string, unknown> = {}): Promise<RunBody> {
   return waitForRun(await startSync(integrationId, body));
+}
+
+/** Waits for an order to leave `queued` (its export runs on the queue) and returns it as the API shows it. */
+export async function orderSettled(orderId: string): Promise<Record<string, any>> {
+  const token = await admin();
+  return vi.waitUntil(
+    async () => {
+      const res = await api<{ data: Record<string, any> }>("GET", `/api/orders/${orderId}`, { token });
+      return res.body.data.status !== "queued" ? res.body.data : false;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }

@@ -26,7 +26,13 @@ export async function configureNetsis(tenant: string, config: Record<string, unk
 export async function netsisSlips(tenant: string) {
   return (await (await admin(tenant, "/slips")).json()) as {
     count: number;
-    slips: { FATIRS_NO: string; FatUst: Record<string, unknown>; Kalems: Record<string, unknown>[] }[];
+    slips: {
+      FATIRS_NO: string;
+      FaturaTip: number;
+      CariKod: string;
+      FatUst: Record<string, unknown>;
+      Kalems: Record<string, unknown>[];
+    }[];
   };
 }
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
-import { createIntegration } from "../helpers/integrations.ts";
+import { createIntegration, orderSettled } from "../helpers/integrations.ts";
 import { netsisCredentials, netsisSlips, newTenant } from "../helpers/netsis.ts";
 import { putFile } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
@@ -35,18 +35,6 @@ async function send(id: string, body: unknown, token?: string) {
   return api("POST", `/api/integrations/${id}/orders`, { token: token ?? (await admin()), body });
 }
 
-/** Polls an order until it leaves `queued` (the export runs on the queue). */
-async function settled(orderId: string) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const res = await api("GET", `/api/orders/${orderId}`, { token: await admin() });
-    expect(res.status).toBe(200);
-    if (res.body.data.status !== "queued") return res.body.data;
-    if (Date.now() > deadline) throw new Error(`order ${orderId} still queued: ${JSON.stringify(res.body.data)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const events = async (integrationId: string) =>
   (
     await env.DB.prepare(
@@ -63,7 +51,7 @@ describe("orders into the ERP", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.data).toMatchObject({ duplicate: false, order: { orderNumber: "SO-1001", status: "queued" } });
 
-    const done = await settled(res.body.data.order.id);
+    const done = await orderSettled(res.body.data.order.id);
     expect(done).toMatchObject({ status: "exported", erpOrderId: "SO-1001", createdInErp: true, lastError: null });
     const slips = await netsisSlips(tenant);
     expect(slips.slips.map((s) => s.FATIRS_NO)).toEqual(["SO-1001"]);
@@ -79,7 +67,7 @@ describe("orders into the ERP", () => {
   it("answers the same order number again with the first order and writes nothing more", async () => {
     const { id, tenant } = await netsisIntegration("m-order-twice");
     const first = await send(id, order("SO-2001"));
-    await settled(first.body.data.order.id);
+    await orderSettled(first.body.data.order.id);
     const again = await send(id, order("SO-2001"));
     expect(again.status).toBe(202);
     expect(again.body.data).toMatchObject({
@@ -93,7 +81,7 @@ describe("orders into the ERP", () => {
     const { id, tenant } = await netsisIntegration("m-order-redeliver");
     const sent = await send(id, order("SO-3001"));
     const orderId = sent.body.data.order.id as string;
-    await settled(orderId);
+    await orderSettled(orderId);
     const job = { kind: "order.export", orderId, integrationId: id };
 
     // A redelivery after the export: the order is exported, nothing happens.
@@ -102,7 +90,7 @@ describe("orders into the ERP", () => {
     // number in the ERP and records it without writing again.
     await env.DB.prepare("UPDATE orders SET status = 'queued', erp_order_id = NULL WHERE id = ?").bind(orderId).run();
     await Promise.all([env.SYNC_QUEUE_PRIORITY.send(job), env.SYNC_QUEUE_PRIORITY.send(job)]);
-    const redone = await settled(orderId);
+    const redone = await orderSettled(orderId);
     expect(redone).toMatchObject({ status: "exported", erpOrderId: "SO-3001", createdInErp: false });
     expect((await netsisSlips(tenant)).count).toBe(1);
   });
@@ -110,7 +98,7 @@ describe("orders into the ERP", () => {
   it("fails an order the ERP refuses, with the ERP's reason, and a resend retries it", async () => {
     const { id, tenant } = await netsisIntegration("m-order-bad");
     const sent = await send(id, order("SO-4001", "NO-SUCH-CODE"));
-    const failed = await settled(sent.body.data.order.id);
+    const failed = await orderSettled(sent.body.data.order.id);
     expect(failed.status).toBe("failed");
     expect(failed.lastError).toMatch(/NO-SUCH-CODE/);
     expect((await events(id)).map((e) => e.type)).toEqual(["order.failed"]);
@@ -118,13 +106,13 @@ describe("orders into the ERP", () => {
 
     const resent = await send(id, order("SO-4001", "NO-SUCH-CODE"));
     expect(resent.body.data).toMatchObject({ duplicate: true, order: { status: "queued" } });
-    expect((await settled(sent.body.data.order.id)).status).toBe("failed");
+    expect((await orderSettled(sent.body.data.order.id)).status).toBe("failed");
   });
 
   it("lists an integration's orders and scopes them to their merchant", async () => {
     const { id, merchantId } = await netsisIntegration("m-order-list");
     const sent = await send(id, order("SO-5001"));
-    await settled(sent.body.data.order.id);
+    await orderSettled(sent.body.data.order.id);
     const list = await api("GET", `/api/integrations/${id}/orders?status=exported`, {
       token: await merchant(merchantId),
     });

@@ -69,7 +69,7 @@ export async function slipExists(client: NetsisClient, number: string, customerC
   }
 }
 
-/** The slip (N1 models, N2, N3): `FaturaTip` and `FatUst.Tip` 7, lines with depot, quantity, net price and VAT. */
+/** The slip (N1 models, N2, N3): `FaturaTip` and `FatUst.Tip` 7, lines with quantity, price, VAT (and depot). */
 function slipOf(order: PlatformOrder, settings: NetsisSettings, branchCode: number) {
   return {
     FaturaTip: SALES_ORDER_TYPE,
@@ -83,7 +83,8 @@ function slipOf(order: PlatformOrder, settings: NetsisSettings, branchCode: numb
     },
     Kalems: order.lines.map((line) => ({
       StokKodu: line.sku,
-      DEPO_KODU: settings.warehouseCode ?? 0,
+      // Without a depot setting Netsis takes the card's own depot.
+      ...(settings.warehouseCode !== undefined ? { DEPO_KODU: settings.warehouseCode } : {}),
       STra_GCMIK: line.quantity,
       STra_BF: line.unitPrice,
       STra_KDV: line.vatRate,

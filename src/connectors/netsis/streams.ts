@@ -97,7 +97,7 @@ export async function readListPage(
     if (problem) malformed.push({ row: state.offset + index + 1, ...problem });
     else rows.push(row as Record<string, unknown>);
   });
-  const next = state.offset + page.length;
+  const next = state.offset - overlap + data.length;
   const lastRow = page.at(-1);
   const last = isObject(lastRow) ? stream.key(lastRow) : undefined;
   const done =

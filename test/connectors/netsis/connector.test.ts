@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Connector, SourcePage } from "../../../src/connectors/definition.ts";
 import { netsisConnector as definition } from "../../../src/connectors/netsis/definition.ts";
 import { compileMapping, mapRows } from "../../../src/mapping/engine.ts";
 import { MappingDocument } from "../../../src/mapping/schema.ts";
@@ -6,38 +7,73 @@ import {
   configureNetsis,
   expireNetsisTokens,
   netsisConnector,
+  netsisControl,
+  netsisHosts,
+  netsisItem,
   netsisStats,
   newTenant,
   upstreamFailure,
 } from "../../helpers/netsis.ts";
 
 // The connector against the Netsis simulator over HTTP; each test has its own tenant.
-const code = (row: Record<string, any>) => row.StokTemelBilgi.Stok_Kodu as string;
+const code = (row: Record<string, any>) => (row.StokTemelBilgi?.Stok_Kodu ?? row.Stok_Kodu ?? row.STOK_KODU) as string;
+const mapping = compileMapping(MappingDocument.parse(definition.defaultMapping));
+
+/** Every page of a stream; `between` runs after each page but the last. */
+async function readAll(connector: Connector, stream: string, pageSize: number, between?: (n: number) => Promise<void>) {
+  const pages: SourcePage[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: SourcePage = await connector.fetchPage(stream, cursor, pageSize);
+    pages.push(page);
+    cursor = page.nextCursor;
+    if (cursor && between) await between(pages.length);
+  } while (cursor !== null && pages.length < 500);
+  return { pages, rows: pages.flatMap((p) => p.rows) };
+}
 
 describe("Netsis connector: login", () => {
   it("logs in once for many pages, and once more when Netsis stops taking the token", async () => {
     const tenant = newTenant("ns-login");
     const connector = netsisConnector(tenant);
     const first = await connector.fetchPage("items", null, 4);
-    await connector.fetchPage("items", first.nextCursor, 4);
+    const second = await connector.fetchPage("items", first.nextCursor, 4);
     expect((await netsisStats(tenant)).logins).toBe(1);
 
     await expireNetsisTokens(tenant);
-    const third = await connector.fetchPage("items", "8", 4);
+    const third = await connector.fetchPage("items", second.nextCursor, 4);
     expect(third.rows.map(code)).toEqual(["NT-000009", "NT-000010", "NT-000011", "NT-000012"]);
     const stats = await netsisStats(tenant);
     expect(stats.logins).toBe(2);
-    expect(stats.requests.Items).toBe(4); // two pages, the refused call, its repeat
+    expect(stats.requests["GET Items"]).toBe(4); // two pages, the refused call, its repeat
   });
 
-  it("logs in before the token's expires_in runs out instead of waiting for a 401", async () => {
-    const tenant = newTenant("ns-ttl");
-    await configureNetsis(tenant, { tokenTtlSeconds: 1 });
-    const connector = netsisConnector(tenant);
-    await connector.fetchPage("items", null, 2);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await connector.fetchPage("items", null, 2);
-    expect(await netsisStats(tenant)).toMatchObject({ logins: 2, requests: { Items: 2 } });
+  it("costs one login when the token expires in the middle of a read, and reads on", async () => {
+    const tenant = newTenant("ns-expiry");
+    await configureNetsis(tenant, { items: 40, expireTokensAfter: 3 });
+    const { rows } = await readAll(netsisConnector(tenant), "items", 10);
+    expect(rows.map(code)).toHaveLength(40);
+    expect(new Set(rows.map(code)).size).toBe(40);
+    expect((await netsisStats(tenant)).logins).toBe(2);
+  });
+
+  it("sends an Oracle database as JNVTTipi 2 (1 is reserved)", async () => {
+    const tenant = newTenant("ns-oracle");
+    await configureNetsis(tenant, { dbType: "ORACLE" });
+    const page = await netsisConnector(tenant, { credentials: { dbType: "ORACLE" } }).fetchPage("items", null, 3);
+    expect(page.rows).toHaveLength(3);
+  });
+
+  it("logs in without dbtype when the integration names none, and when sending it crashes the server", async () => {
+    const tenant = newTenant("ns-crash");
+    await configureNetsis(tenant, { dbTypeParam: "crash" });
+    expect(
+      (await netsisConnector(tenant, { credentials: { dbType: undefined } }).fetchPage("items", null, 2)).rows,
+    ).toHaveLength(2);
+    // Named: the first login answers 500 (Netsis 9.0.67.0), the second goes without it.
+    const named = netsisConnector(tenant, { credentials: { dbType: "MSSQL" }, integrationId: `int-${tenant}-named` });
+    expect((await named.fetchPage("items", null, 2)).rows).toHaveLength(2);
+    expect((await netsisStats(tenant)).logins).toBe(2);
   });
 
   it("fails for good, in Netsis' words and as refused credentials, when the database password is wrong", async () => {
@@ -46,35 +82,51 @@ describe("Netsis connector: login", () => {
     const error = await upstreamFailure(connector.fetchPage("items", null, 10));
     expect(error.retryable).toBe(false);
     expect(error.status).toBe(401);
-    expect(error.message).toBe(
-      "Netsis login failed: Veritabanına bağlanılamadı: 'sa' kullanıcısı için oturum açma başarısız",
-    );
-    expect((await netsisStats(tenant)).requests.Items).toBeUndefined();
+    expect(error.message).toMatch(/^Netsis login failed: .*sa/);
+    expect((await netsisStats(tenant)).requests["GET Items"]).toBeUndefined();
   });
 });
 
-describe("Netsis connector: reading", () => {
+describe("Netsis connector: stock cards", () => {
   it("reads 1,234 items in pages of 500 to the end, each exactly once and in order", async () => {
     const tenant = newTenant("ns-paging");
     await configureNetsis(tenant, { items: 1234 });
-    const connector = netsisConnector(tenant);
-    const codes: string[] = [];
-    const pages: { size: number; firstRow?: number; next: string | null }[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await connector.fetchPage("items", cursor, 500);
-      codes.push(...page.rows.map(code));
-      pages.push({ size: page.rows.length, firstRow: page.firstRow, next: page.nextCursor });
-      cursor = page.nextCursor;
-    } while (cursor !== null && pages.length < 10);
-    expect(pages).toEqual([
-      { size: 500, firstRow: 1, next: "500" },
-      { size: 500, firstRow: 501, next: "1000" },
-      { size: 234, firstRow: 1001, next: null },
+    const { pages, rows } = await readAll(netsisConnector(tenant), "items", 500);
+    expect(pages.map((p) => [p.rows.length, p.firstRow, p.incomplete])).toEqual([
+      [500, 1, undefined],
+      [500, 501, undefined],
+      [234, 1001, undefined],
     ]);
+    const codes = rows.map(code);
     expect(new Set(codes).size).toBe(1234);
     expect(codes).toEqual([...codes].sort());
     expect(codes.at(-1)).toBe("NT-001234");
+  });
+
+  it("says a page may have missed rows when cards move under the offset during the read", async () => {
+    const tenant = newTenant("ns-moved");
+    await configureNetsis(tenant, { items: 30 });
+    const { pages, rows } = await readAll(netsisConnector(tenant), "items", 10, async (n) => {
+      if (n === 1) await netsisControl(tenant, "/delete", { codes: ["NT-000003", "NT-000004"] });
+    });
+    expect(pages[1]?.incomplete).toMatch(/moved during the read/);
+    // Two cards before the position went: one card slid past the offset unread.
+    expect(rows.map(code)).not.toContain("NT-000011");
+    expect(pages.filter((p) => p.incomplete)).toHaveLength(1);
+  });
+
+  it("maps barcodes from StokTemelBilgi and a locked card to an inactive product", async () => {
+    const tenant = newTenant("ns-cards");
+    await configureNetsis(tenant, { items: 100 });
+    await netsisControl(tenant, "/lock", { codes: ["NT-000002"] });
+    const { rows } = await readAll(netsisConnector(tenant), "items", 100);
+    const products = new Map(mapRows(mapping, rows, ["products"]).records.map((r) => [r.key, r.record]));
+    const truth = await netsisItem(tenant, "NT-000001");
+    expect(products.get("NT-000001")).toMatchObject({ barcode: truth.StokTemelBilgi.Barkod1, active: true });
+    expect(products.get("NT-000002")).toMatchObject({ active: false });
+    expect(products.get("NT-000097")).toMatchObject({ active: false }); // Kilit "E" in the ERP
+    expect(products.get("NT-000008")).not.toHaveProperty("barcode"); // no Barkod1
+    expect([...products.values()].filter((p) => (p as { barcode?: string }).barcode).length).toBeGreaterThan(80);
   });
 
   it("rejects malformed items alone, with the reason, and keeps the rest of the page", async () => {
@@ -89,33 +141,72 @@ describe("Netsis connector: reading", () => {
     ]);
     expect(page.nextCursor).toBeNull();
   });
+});
 
-  it("reads stock balances (all depots or one) and prices that the default mapping turns into records", async () => {
-    const tenant = newTenant("ns-stock");
-    const mapping = compileMapping(MappingDocument.parse(definition.defaultMapping));
-    const all = await netsisConnector(tenant).fetchPage("stock", null, 5);
-    expect(all.rows).toHaveLength(5);
-    expect(all.nextCursor).toBe("5");
-    const inventory = mapRows(mapping, all.rows, ["inventory"]).records.map((r) => r.record);
-    expect(inventory[4]).toEqual({ sku: "NT-000005", stock: Math.round(Number(all.rows[4]?.Bakiye)) });
-    expect(inventory.every((r) => Number.isInteger((r as { stock: number }).stock))).toBe(true);
+describe("Netsis connector: stock through Queries on TBLSTOKPH", () => {
+  it.each([["envelope"], ["rows"], ["table"]])(
+    "reads every item's balance over all depots, whatever the %s shape, rounded down and never negative",
+    async (shape) => {
+      const tenant = newTenant(`ns-stock-${shape}`);
+      await configureNetsis(tenant, { items: 70, queriesShape: shape });
+      const { rows } = await readAll(netsisConnector(tenant), "stock", 25);
+      const inventory = new Map(
+        mapRows(mapping, rows, ["inventory"]).records.map((r) => [r.key, (r.record as { stock: number }).stock]),
+      );
+      // Every 11th item has no TBLSTOKPH row at all.
+      expect(inventory.has("NT-000011")).toBe(false);
+      expect(inventory.size).toBe(64);
+      // NT-000005 is sold by the kilo (418.329 on hand), NT-000023 has one depot below zero,
+      // NT-000069's only depot is below zero.
+      expect((await netsisItem(tenant, "NT-000069")).stock.total).toBeLessThan(0);
+      expect(inventory.get("NT-000069")).toBe(0);
+      for (const sku of ["NT-000005", "NT-000023", "NT-000046", "NT-000007"]) {
+        const total = (await netsisItem(tenant, sku)).stock.total as number;
+        expect(inventory.get(sku), sku).toBe(Math.max(0, Math.floor(total)));
+      }
+      expect(inventory.get("NT-000005")).toBe(418);
+    },
+  );
 
-    const depot1 = await netsisConnector(tenant, { settings: { warehouseCode: 1 } }).fetchPage("stock", null, 5);
-    expect(depot1.rows.map((r) => r.DepoKodu)).toEqual([1, 1, 1, 1, 1]);
-    expect(mapRows(mapping, depot1.rows, ["inventory"]).records[0]?.record).toMatchObject({ warehouse: "1" });
-
-    const prices = await netsisConnector(tenant).fetchPage("prices", "20", 30);
-    expect(prices.firstRow).toBe(21);
-    expect(prices.rows).toHaveLength(30);
-    expect(prices.nextCursor).toBeNull();
-    const mapped = mapRows(mapping, prices.rows, ["prices"]);
-    expect(mapped.rejected).toEqual([]);
-    const bySku = new Map(mapped.records.map((r) => [r.key, r.record]));
-    expect(bySku.get("NT-000025")).toMatchObject({ currency: "USD", vatIncluded: false });
-    expect(bySku.get("NT-000040")).toMatchObject({ currency: "EUR" });
-    expect(bySku.get("NT-000021")).toMatchObject({ currency: "TRY", vatIncluded: true });
+  it("reads one depot when warehouseCode is set, and Oracle's dialect on an Oracle database", async () => {
+    const tenant = newTenant("ns-depot");
+    await configureNetsis(tenant, { items: 30, dbType: "ORACLE" });
+    const connector = netsisConnector(tenant, { credentials: { dbType: "ORACLE" }, settings: { warehouseCode: 2 } });
+    const { rows } = await readAll(connector, "stock", 10);
+    const truth = await netsisItem(tenant, "NT-000003");
+    const row = rows.find((r) => r.STOK_KODU === "NT-000003");
+    expect(Number(row?.BAKIYE ?? 0)).toBeCloseTo(Number(truth.stock.byDepot["2"] ?? 0), 6);
   });
 
+  it("reports a server that refuses the statement in its own words, not retried", async () => {
+    const tenant = newTenant("ns-nosql");
+    await configureNetsis(tenant, {
+      users: [{ username: "netsis", password: "netsis-pass", permissions: ["items", "prices", "orders"] }],
+    });
+    const error = await upstreamFailure(netsisConnector(tenant).fetchPage("stock", null, 10));
+    expect(error.retryable).toBe(false);
+    expect(error.message).not.toBe("");
+  });
+});
+
+describe("Netsis connector: prices from the card", () => {
+  it("reads Satis_Fiat1 in the currency Sat_Dov_Tip names, from Items/PrimInfo", async () => {
+    const tenant = newTenant("ns-prices");
+    await configureNetsis(tenant, { items: 50 });
+    const { rows } = await readAll(netsisConnector(tenant), "prices", 20);
+    const mapped = mapRows(mapping, rows, ["prices"]);
+    expect(mapped.rejected).toEqual([]);
+    const bySku = new Map(mapped.records.map((r) => [r.key, r.record]));
+    expect(bySku.size).toBe(50);
+    const card = (await netsisItem(tenant, "NT-000025")).StokTemelBilgi;
+    expect(bySku.get("NT-000025")).toEqual({ sku: "NT-000025", price: card.Satis_Fiat1, currency: "USD" });
+    expect(bySku.get("NT-000040")).toMatchObject({ currency: "EUR" });
+    expect(bySku.get("NT-000021")).toMatchObject({ currency: "TRY" });
+    expect((await netsisStats(tenant)).requests["GET Items/PrimInfo"]).toBeGreaterThan(0);
+  });
+});
+
+describe("Netsis connector: failures", () => {
   it("turns IsSuccessful false into an error carrying ErrorDesc, retryable only when Netsis says it is passing", async () => {
     const tenant = newTenant("ns-business");
     const connector = netsisConnector(tenant);
@@ -128,31 +219,30 @@ describe("Netsis connector: reading", () => {
     expect((await upstreamFailure(connector.fetchPage("items", null, 10))).retryable).toBe(true);
     await configureNetsis(tenant, { failNext: 1, failStatus: 200, failMessage: "Transaction was deadlocked" });
     expect((await upstreamFailure(connector.fetchPage("items", null, 10))).retryable).toBe(true);
-
-    const depot = netsisConnector(tenant, { settings: { warehouseCode: 7 } });
-    const unknown = await upstreamFailure(depot.fetchPage("stock", null, 10));
-    expect(unknown).toMatchObject({ message: "Depo kodu tanımlı değil: 7", retryable: false });
   });
 
   it("makes 429 retryable after Retry-After, 5xx retryable, a missing permission permanent", async () => {
     const tenant = newTenant("ns-429");
     await configureNetsis(tenant, { rateLimitNext: 1, retryAfterSeconds: 12, failNext: 1, failStatus: 502 });
     const connector = netsisConnector(tenant);
-    const gateway = await upstreamFailure(connector.fetchPage("prices", null, 10));
-    expect(gateway).toMatchObject({ retryable: true, status: 502 });
+    expect(await upstreamFailure(connector.fetchPage("prices", null, 10))).toMatchObject({
+      retryable: true,
+      status: 502,
+    });
     const limited = await upstreamFailure(connector.fetchPage("prices", null, 10));
     expect(limited).toMatchObject({ retryable: true, status: 429, retryAfterSeconds: 12 });
-    expect(limited.message).toMatch(/ItemPrices answered 429/);
     expect((await connector.fetchPage("prices", null, 10)).rows).toHaveLength(10);
 
     await configureNetsis(tenant, { users: [{ username: "netsis", password: "netsis-pass", permissions: ["items"] }] });
-    const denied = await upstreamFailure(connector.fetchPage("prices", null, 10));
-    expect(denied).toMatchObject({ retryable: false, status: 403 });
-    expect(denied.message).toBe("'netsis' kullanıcısının fiyatları okuma yetkisi yok");
+    const denied = await upstreamFailure(connector.fetchPage("stock", null, 10));
+    expect(denied.retryable).toBe(false);
   });
 
-  it("refuses a cursor it did not write and a stream it does not have", async () => {
-    const connector = netsisConnector(newTenant("ns-cursor"));
+  it("calls nothing but the configured endpoint, and refuses a cursor it did not write", async () => {
+    const tenant = newTenant("ns-cursor");
+    const connector = netsisConnector(tenant);
+    await readAll(connector, "items", 20);
+    expect(Object.keys(await netsisHosts(tenant))).toEqual(["sims.test"]);
     expect((await upstreamFailure(connector.fetchPage("items", "abc", 10))).retryable).toBe(false);
     expect((await upstreamFailure(connector.fetchPage("orders", null, 10))).message).toMatch(/no stream 'orders'/);
   });
