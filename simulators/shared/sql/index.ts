@@ -43,9 +43,12 @@ import type { Catalog } from "./source.ts";
 export type { Select } from "./ast.ts";
 export { SqlError } from "./errors.ts";
 export type { ResultSet } from "./execute.ts";
+// For simulators whose own filter syntax ends up as SQL (Logo's `q`): the same collation and LIKE.
+export { likeMatcher } from "./like.ts";
 export type { Bound, Catalog, KeyRange, Row, TableSource } from "./source.ts";
 export { catalogOf } from "./source.ts";
 export type { SqlType, SqlValue } from "./values.ts";
+export { compareText } from "./values.ts";
 export { execute, parseSelect };
 
 /** Parses and runs one SELECT; throws SqlError. */
