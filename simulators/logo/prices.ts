@@ -58,7 +58,7 @@ export const priceExists = (t: Tenant, row: number): boolean =>
 
 /** The price rows of one item. */
 export const pricesOf = (t: Tenant, ref: number): Record<string, unknown>[] =>
-  KINDS.flatMap((_, kind) => (hasKind(t, ref, kind) ? [priceRow(t, ref * 8 + kind)] : []));
+  KINDS.flatMap((_, kind) => (priceExists(t, ref * 8 + kind) ? [priceRow(t, ref * 8 + kind)] : []));
 
 export const currencyOf = (ref: number): number => (ref % 40 === 0 ? 20 : ref % 25 === 0 ? 1 : ref % 9 === 0 ? 160 : 0);
 
