@@ -59,8 +59,8 @@ export function orderRecord(t: Tenant, body: unknown): Json {
   t.sequences.line += stored.length;
   return {
     INTERNAL_REFERENCE: ref,
-    TYPE: 1,
     ...header,
+    TYPE: 1,
     NUMBER: resolved,
     DATE: date,
     TIME: isNumber(body.TIME) ? body.TIME : 0,
