@@ -1,82 +1,59 @@
-import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { SimEnv } from "../index.ts";
-import { findUser, type Permission, type Tenant, tenant } from "./state.ts";
-import { DEFAULT_LIMIT, type ListQuery, MAX_LIMIT } from "./table.ts";
-
-export type Ctx = Context<{ Bindings: SimEnv }>;
-
-/** Every Logo error body: `{ error, error_description }`. */
-export const logoError = (c: Ctx, status: ContentfulStatusCode, error: string, description: string) =>
-  c.json({ error, error_description: description }, status);
+import type { Permission, User } from "./config.ts";
+import { type Ctx, message, modelState, serverError } from "./http.ts";
+import { findUser, type Tenant } from "./state.ts";
 
 const RIGHTS: Record<Permission, string> = {
   items: "malzeme kartlarını okuma",
-  stock: "stok durumunu okuma",
+  stock: "stok durumunu sorgulama",
   prices: "satış fiyatlarını okuma",
-  orders: "satış siparişi yazma",
+  orders: "satış siparişi işlemleri",
 };
 
 /**
- * What every data endpoint does first, in this order: count the request, wait `latencyMs`,
- * check the bearer token (401 invalid_token), apply injected faults (failNext, then
- * rateLimitNext, then errorRate), check the user's right (403 access_denied). Faults come after
- * the token so that they hit requests that would otherwise have succeeded. Returns the tenant,
- * or the answer to send instead.
+ * What every data endpoint does first, in this order: wait `latencyMs`; check the bearer token
+ * (one or more spaces after "Bearer", as L1 sends two); count down `expireTokensAfter`; apply
+ * injected faults (failNext, then rateLimitNext, then errorRate); check the user's right.
+ * Faults come after the token, so they hit requests that would otherwise have succeeded.
+ * Returns the user, or the answer to send instead.
  */
-export async function enter(c: Ctx, permission: Permission): Promise<Tenant | Response> {
-  const state = tenant(c.req.param("tenant") ?? "");
-  const { config } = state;
-  state.stats.requests++;
+export async function enter(c: Ctx, t: Tenant, permission: Permission): Promise<User | Response> {
+  const { config } = t;
   if (config.latencyMs) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
 
-  const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-  if (!token) return logoError(c, 401, "invalid_token", "Authorization: Bearer <token> gerekli");
-  const session = state.tokens.get(token);
-  const user = session && session.expiresAt > Date.now() ? findUser(state, session.username) : undefined;
-  if (!user) {
-    if (session) state.tokens.delete(token);
-    return logoError(c, 401, "invalid_token", "Oturum geçersiz veya süresi dolmuş (token expired or unknown)");
-  }
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  const session = token === undefined ? undefined : t.tokens.get(token);
+  const user = session && session.expiresAt > Date.now() ? findUser(t, session.username) : undefined;
+  if (!user) return unauthorized(c, t);
 
-  if (config.failNext) {
-    config.failNext -= 1;
-    const status = (config.failStatus ?? 500) as ContentfulStatusCode;
-    return logoError(c, status, "server_error", `Injected failure (failNext, HTTP ${status})`);
+  // Token expiry in the middle of a run: this request is served, the next ones are not.
+  if (config.expireTokensAfter > 0 && --config.expireTokensAfter === 0) t.tokens.clear();
+
+  if (config.failNext > 0) {
+    config.failNext--;
+    return serverError(c, config.failStatus as ContentfulStatusCode);
   }
-  if (config.rateLimitNext) {
-    config.rateLimitNext -= 1;
-    c.header("Retry-After", String(config.retryAfterSeconds ?? 1));
-    return logoError(c, 429, "rate_limited", "Too many requests (rateLimitNext)");
+  if (config.rateLimitNext > 0) {
+    config.rateLimitNext--;
+    c.header("Retry-After", String(config.retryAfterSeconds));
+    return message(c, 429, "Too many requests.");
   }
-  if (config.errorRate && state.random() < config.errorRate) {
-    return logoError(c, 500, "server_error", "Injected failure (errorRate)");
-  }
+  if (config.errorRate > 0 && t.random() < config.errorRate) return serverError(c);
 
   if (!user.permissions.includes(permission)) {
-    return logoError(c, 403, "access_denied", `'${user.username}' kullanıcısının ${RIGHTS[permission]} yetkisi yok`);
+    return modelState(c, "LOError:", `'${user.username}' kullanıcısının ${RIGHTS[permission]} yetkisi yok.`);
   }
-  return state;
+  return user;
 }
 
-/** `q`, `sort`, `fields`, `offset`, `limit` (clamped to 1000), `withCount` from the URL; a string says what is wrong. */
-export function listQuery(c: Ctx): ListQuery | string {
-  const offset = whole(c.req.query("offset"), 0);
-  const limit = whole(c.req.query("limit"), DEFAULT_LIMIT);
-  if (offset === null) return "offset must be a whole number ≥ 0";
-  if (limit === null || limit < 1) return "limit must be a whole number ≥ 1";
-  return {
-    q: c.req.query("q"),
-    sort: c.req.query("sort"),
-    fields: c.req.query("fields"),
-    offset,
-    limit: Math.min(limit, MAX_LIMIT),
-    withCount: c.req.query("withCount") === "true",
-  };
-}
-
-function whole(raw: string | undefined, fallback: number): number | null {
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  return Number.isSafeInteger(value) && value >= 0 ? value : null;
+/**
+ * A missing, unknown or expired token, as `unauthorized` says: "bare" — 401 without a body
+ * (L5, L6 see only the status); "message" — ASP.NET's [Authorize] text; "loginError" — 400 with
+ * ModelState.LoginError, which L4 answers by logging in again.
+ */
+function unauthorized(c: Ctx, t: Tenant): Response {
+  if (t.config.unauthorized === "message") return message(c, 401, "Authorization has been denied for this request.");
+  if (t.config.unauthorized === "loginError")
+    return modelState(c, "LoginError", "Oturum geçersiz veya süresi dolmuş; yeniden giriş yapın.");
+  return c.body(null, 401, { "WWW-Authenticate": "Bearer" });
 }

@@ -1,87 +1,71 @@
-import { Hono } from "hono";
-import type { SimEnv } from "../index.ts";
-import { refOfCode } from "./catalogue.ts";
-import { enter, listQuery, logoError } from "./gate.ts";
-import { QueryError } from "./query.ts";
-import { erpNow, formatTime, type Order, type Tenant } from "./state.ts";
-import { list } from "./table.ts";
-import { ordersTable } from "./tables.ts";
+import { enter } from "./gate.ts";
+import { apiBase, type Ctx, meta, modelState, type Params } from "./http.ts";
+import { orderRecord, Refused } from "./order-body.ts";
+import { readList, readOne } from "./reads.ts";
+import { ordersTable } from "./resources.ts";
+import type { Tenant } from "./state.ts";
+
+type Json = Record<string, unknown>;
 
 /**
- * `GET /salesOrders` (list envelope; `q` over INTERNAL_REFERENCE, NUMBER, ARP_CODE, DATE) and
- * `POST /salesOrders`. A POST writes whatever it is given, even a NUMBER that exists already:
- * like the real ERP, it leaves duplicate checks to the caller.
+ * `POST /salesOrders` (L1): stores the order and answers the record as sent with its new
+ * INTERNAL_REFERENCE — NUMBER still `~` when it was, lines with INTERNAL_REFERENCE null, DATE
+ * ISO — as L1's sample shows; the number given is read back with GET. Status
+ * `orderCreatedStatus` (silent: 200 default, or 201). A NUMBER that exists already makes a
+ * second order: Logo leaves duplicate checks to the caller. Unknown query parameters (e.g.
+ * `validateOnly`, which no public source has) are ignored, as Web API ignores them.
  */
-export const ordersApp = new Hono<{ Bindings: SimEnv }>();
-
-ordersApp.get("/:tenant/api/v1/salesOrders", async (c) => {
-  const state = await enter(c, "orders");
-  if (state instanceof Response) return state;
-  const query = listQuery(c);
-  if (typeof query === "string") return logoError(c, 400, "invalid_request", query);
+export async function postOrder(c: Ctx, t: Tenant, body: string) {
+  const user = await enter(c, t, "orders");
+  if (user instanceof Response) return user;
+  let sent: unknown;
   try {
-    return c.json(list(ordersTable(state), query, c.req.url));
+    sent = JSON.parse(body);
+  } catch {
+    return modelState(c, "OtherError", "Gönderilen JSON okunamadı.");
+  }
+  let order: Json;
+  try {
+    order = orderRecord(t, sent);
   } catch (error) {
-    if (error instanceof QueryError) return logoError(c, 400, "invalid_request", error.message);
+    if (error instanceof Refused) return modelState(c, error.key, error.message);
     throw error;
   }
-});
-
-ordersApp.post("/:tenant/api/v1/salesOrders", async (c) => {
-  // Read the body whatever the answer: workerd complains when a response goes out while the
-  // caller is still sending a body nobody read.
-  const raw = await c.req.text();
-  const state = await enter(c, "orders");
-  if (state instanceof Response) return state;
-  // A dry run answers for the right to write orders, without looking at the body.
-  if (c.req.query("validateOnly") === "true") return c.json({ validateOnly: true, valid: true });
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    return logoError(c, 400, "invalid_request", "body is not valid JSON");
-  }
-  const problem = orderProblem(state, body);
-  if (problem) return logoError(c, 400, "invalid_request", problem);
-  const given = body as Omit<Order, "INTERNAL_REFERENCE" | "CREATED_AT">;
-  const order: Order = {
-    INTERNAL_REFERENCE: state.orders.length + 1,
-    NUMBER: given.NUMBER,
-    ARP_CODE: given.ARP_CODE,
-    DATE: given.DATE,
-    TRANSACTIONS: { items: given.TRANSACTIONS.items },
-    CREATED_AT: formatTime(erpNow()),
+  t.orders.push(order);
+  const given = sent as Json;
+  const { INTERNAL_REFERENCE: _, ...rest } = given;
+  const lines = ((given.TRANSACTIONS as Json).items as Json[]).map((line) => ({ INTERNAL_REFERENCE: null, ...line }));
+  const echo = {
+    INTERNAL_REFERENCE: order.INTERNAL_REFERENCE,
+    ...rest,
+    DATE: order.DATE,
+    TRANSACTIONS: { items: lines },
   };
-  state.orders.push(order);
-  return c.json({ INTERNAL_REFERENCE: order.INTERNAL_REFERENCE, NUMBER: order.NUMBER }, 201);
-});
-
-/** What is wrong with a sales order body, in the words of the ERP; null when nothing is. */
-function orderProblem(state: Tenant, body: unknown): string | null {
-  if (!isObject(body)) return "body must be a JSON object";
-  const text = (v: unknown) => typeof v === "string" && v.trim() !== "";
-  if (!text(body.NUMBER)) return "NUMBER (fiş numarası) gerekli";
-  if (!text(body.ARP_CODE)) return "ARP_CODE (cari hesap kodu) gerekli";
-  if (typeof body.DATE !== "string" || !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?$/.test(body.DATE)) {
-    return "DATE must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS";
-  }
-  const lines = isObject(body.TRANSACTIONS) ? body.TRANSACTIONS.items : undefined;
-  if (!Array.isArray(lines) || lines.length === 0) return "TRANSACTIONS.items must hold at least one line";
-  for (const [k, line] of lines.entries()) {
-    const at = `TRANSACTIONS.items[${k}]`;
-    if (!isObject(line)) return `${at} must be an object`;
-    if (line.TYPE !== 0) return `${at}.TYPE: only material lines (0) are supported`;
-    if (typeof line.MASTER_CODE !== "string" || refOfCode(state, line.MASTER_CODE) === undefined) {
-      return `${at}.MASTER_CODE: '${String(line.MASTER_CODE)}' kodlu malzeme kartı bulunamadı`;
-    }
-    if (!isNumber(line.QUANTITY) || line.QUANTITY <= 0) return `${at}.QUANTITY must be a number > 0`;
-    if (!isNumber(line.PRICE) || line.PRICE < 0) return `${at}.PRICE must be a number ≥ 0`;
-    if (!isNumber(line.VAT_RATE) || line.VAT_RATE < 0 || line.VAT_RATE > 100) {
-      return `${at}.VAT_RATE must be a number from 0 to 100`;
-    }
-  }
-  return null;
+  return c.json(echo, t.config.orderCreatedStatus);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+/** `GET /salesOrders` with `q` over the header (L5 finds an order by `NUMBER eq '…'`). */
+export const listOrders = (c: Ctx, t: Tenant, params: Params) =>
+  readList(c, t, params, "orders", () => ordersTable(t, render(c, t, expanded(params))));
+
+/** `GET /salesOrders/{ref}`; lines only with `expandLevel=full` (L1) or `expand=TRANSACTIONS`. */
+export const readOrder = (c: Ctx, t: Tenant, id: string, params: Params) => {
+  const show = render(c, t, expanded(params));
+  return readOne(c, t, id, "orders", "salesOrders", (ref) => {
+    const order = t.orders.find((o) => o.INTERNAL_REFERENCE === ref);
+    return order && show(order);
+  });
+};
+
+const expanded = (params: Params) =>
+  params.get("expandLevel")?.toLowerCase() === "full" || /\bTRANSACTIONS\b/i.test(params.get("expand") ?? "");
+
+/** A stored order as read back: sub-collections carry their Meta href, their items only when expanded. */
+function render(c: Ctx, t: Tenant, full: boolean) {
+  return (order: Json): Json => {
+    const href = `${apiBase(c, t)}/salesOrders/${order.INTERNAL_REFERENCE}/TRANSACTIONS`;
+    const lines = (order.TRANSACTIONS as { items: Json[] }).items;
+    const items = lines.map((line) => ({ Meta: meta(`${href}/${line.INTERNAL_REFERENCE}`), ...line }));
+    return { ...order, TRANSACTIONS: full ? { Meta: meta(href), items } : { Meta: meta(href) } };
+  };
+}

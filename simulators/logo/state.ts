@@ -1,83 +1,51 @@
-import { z } from "zod";
 import { seededRandom } from "../shared/random.ts";
+import { erpNow } from "./clock.ts";
+import { type Config, type ConfigPatch, defaults, type User } from "./config.ts";
 
-export const PERMISSIONS = ["items", "stock", "prices", "orders"] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+/** What `__sim` has done to an item since its generation: renames, moves, (de)activation. */
+export interface ItemChange {
+  /** Renames and reprices (`touch`): the name gets " (rev N)", the price N lira more. */
+  version: number;
+  /** ERP seconds the card, and its price rows, were last modified; absent: as generated. */
+  cardAt?: number;
+  pricesAt?: number;
+  active?: 0 | 1;
+}
 
-const User = z
-  .object({ username: z.string().min(1), password: z.string(), permissions: z.array(z.enum(PERMISSIONS)) })
-  .strict();
+export interface Session {
+  username: string;
+  expiresAt: number;
+}
 
-/** The body of `PUT /logo/{tenant}/__sim/config`: the fields given replace those in force, the rest stay. */
-export const ConfigPatch = z
-  .object({
-    items: z.number().int().min(0).max(1_000_000).optional(),
-    firmNo: z.number().int().min(1).max(999).optional(),
-    periodNo: z.number().int().min(1).max(99).optional(),
-    users: z.array(User).min(1).optional(),
-    clientId: z.string().min(1).optional(),
-    clientSecret: z.string().min(1).optional(),
-    tokenTtlSeconds: z.number().int().min(1).max(86_400).optional(),
-    latencyMs: z.number().int().min(0).max(120_000).optional(),
-    errorRate: z.number().min(0).max(1).optional(),
-    seed: z.number().int().optional(),
-    rateLimitNext: z.number().int().min(0).optional(),
-    retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
-    failNext: z.number().int().min(0).optional(),
-    failStatus: z.number().int().min(400).max(599).optional(),
-    malformedEvery: z.number().int().min(0).optional(),
-  })
-  // A misspelt option would silently do nothing and make a test pass for the wrong reason.
-  .strict();
-export type ConfigPatch = z.infer<typeof ConfigPatch>;
-
-/** The config in force: the defaults with every patch applied. */
-export type Config = ConfigPatch & {
-  items: number;
-  firmNo: number;
-  periodNo: number;
-  users: User[];
-  clientId: string;
-  clientSecret: string;
-  tokenTtlSeconds: number;
-};
-
-export type User = z.infer<typeof User>;
-
-export interface Order {
-  INTERNAL_REFERENCE: number;
-  NUMBER: string;
-  ARP_CODE: string;
-  DATE: string;
-  TRANSACTIONS: { items: Record<string, unknown>[] };
-  /** ERP-local time it was written, `YYYY-MM-DDTHH:MM:SS`. */
-  CREATED_AT: string;
+export interface Stats {
+  logins: number;
+  /** Data requests: every call under /api/v1 but /token. */
+  requests: number;
+  byEndpoint: Record<string, number>;
+  /** The Host of every request that carried an Authorization header. */
+  hosts: Record<string, number>;
 }
 
 export interface Tenant {
+  id: string;
   config: Config;
-  /** ERP-local seconds when the tenant was created: base change times lie in the week before. */
+  /** ERP seconds when the tenant was created: generated times lie before it. */
   epoch: number;
-  /** Items changed through `__sim/touch`: when, and how many times. */
-  touches: Map<number, { at: number; version: number }>;
-  orders: Order[];
-  tokens: Map<string, { username: string; expiresAt: number }>;
+  changes: Map<number, ItemChange>;
+  /** Items appended by `__sim/create`: reference → ERP seconds of creation. */
+  created: Map<number, number>;
+  deleted: Set<number>;
+  /** Sales orders as stored, by INTERNAL_REFERENCE. */
+  orders: Record<string, unknown>[];
+  /** The last numbers handed out: order and line references, and the `~` numbering template. */
+  sequences: { order: number; line: number; number: number };
+  tokens: Map<string, Session>;
   /** Draws for `errorRate`, reseeded whenever the config is set, so runs are reproducible. */
   random: () => number;
-  stats: { logins: number; requests: number };
-  /** Sorted row orders per (table, sort) — cleared whenever the data changes. */
-  sorted: Map<string, Int32Array>;
+  stats: Stats;
+  /** Data derived from the above (reference lists, sort orders); dropped whenever it changes. */
+  derived: Map<string, unknown>;
 }
-
-const defaults = (): Config => ({
-  items: 50,
-  firmNo: 1,
-  periodNo: 1,
-  users: [{ username: "logo", password: "logo-pass", permissions: [...PERMISSIONS] }],
-  clientId: "LOGO",
-  clientSecret: "LOGO",
-  tokenTtlSeconds: 3600,
-});
 
 // One simulator process holds every tenant; tests use fresh tenant ids to stay apart.
 const tenants = new Map<string, Tenant>();
@@ -87,14 +55,19 @@ export function tenant(id: string): Tenant {
   let state = tenants.get(id);
   if (!state) {
     state = {
+      id,
       config: defaults(),
       epoch: erpNow(),
-      touches: new Map(),
+      changes: new Map(),
+      created: new Map(),
+      deleted: new Set(),
       orders: [],
+      // L1's sample order got INTERNAL_REFERENCE 735 and NUMBER 0000000000000775.
+      sequences: { order: 734, line: 2108, number: 774 },
       tokens: new Map(),
       random: seededRandom(1),
-      stats: { logins: 0, requests: 0 },
-      sorted: new Map(),
+      stats: { logins: 0, requests: 0, byEndpoint: {}, hosts: {} },
+      derived: new Map(),
     };
     tenants.set(id, state);
   }
@@ -103,28 +76,25 @@ export function tenant(id: string): Tenant {
 
 export const forgetTenant = (id: string): boolean => tenants.delete(id);
 
-/** Applies a config patch; the data caches are dropped and the random draws reseeded. */
+/** Applies a config patch; derived data is dropped and the random draws reseeded. */
 export function configure(state: Tenant, patch: ConfigPatch): void {
   state.config = { ...state.config, ...patch };
-  state.random = seededRandom(state.config.seed ?? 1);
-  state.sorted.clear();
+  state.random = seededRandom(state.config.seed);
+  changed(state);
 }
 
+/** Call after any change to the data: sorted orders and reference lists are made again. */
+export const changed = (state: Tenant): void => state.derived.clear();
+
+export function derived<T>(state: Tenant, key: string, make: () => T): T {
+  if (!state.derived.has(key)) state.derived.set(key, make());
+  return state.derived.get(key) as T;
+}
+
+/** Logo user names are matched without case (silent: chosen); passwords exactly. */
 export const findUser = (state: Tenant, username: string): User | undefined =>
-  state.config.users.find((u) => u.username === username);
+  state.config.users.find((u) => u.username.toLowerCase() === username.toLowerCase());
 
-// Logo keeps local time without a zone; Turkey has been on UTC+3 all year since 2016.
-const ERP_OFFSET_SECONDS = 3 * 3600;
-
-/** The ERP's clock: seconds since the epoch of its local (zone-less) time. */
-export const erpNow = (): number => Math.floor(Date.now() / 1000) + ERP_OFFSET_SECONDS;
-
-/** ERP-local seconds as `YYYY-MM-DDTHH:MM:SS`. */
-export const formatTime = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 19);
-
-/** `YYYY-MM-DDTHH:MM:SS` as ERP-local seconds; undefined when it is no such time. */
-export function parseTime(text: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(text)) return undefined;
-  const ms = Date.parse(`${text}Z`);
-  return Number.isNaN(ms) || formatTime(ms / 1000) !== text ? undefined : ms / 1000;
-}
+export const count = (counts: Record<string, number>, key: string): void => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};

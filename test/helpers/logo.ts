@@ -102,3 +102,29 @@ export const refsOf = (rows: Record<string, unknown>[]) =>
 /** A row's change time as `YYYY-MM-DDTHH:MM:SS`. */
 export const changeTimeOf = (row: Record<string, unknown>) =>
   `${row.DATE_MODIFIED}T${[row.HOUR_MODIFIED, row.MIN_MODIFIED, row.SEC_MODIFIED].map((n) => String(n).padStart(2, "0")).join(":")}`;
+
+/** What the Logo simulator holds for an item: its card, stock per warehouse, price rows, whether deleted. */
+export const logoItemTruth = (tenant: string, code: string) =>
+  logoSim<
+    Record<string, any> & {
+      onHand: { total: number; byWarehouse: Record<string, number> };
+      prices: any[];
+      deleted: boolean;
+    }
+  >(tenant, "GET", `/items/${encodeURIComponent(code)}`);
+
+/** Appends `count` new items to the Logo simulator (created at `at`, never modified). */
+export const createLogoItems = (tenant: string, body: { count: number; at?: string }) =>
+  logoSim<{ created: string[] }>(tenant, "POST", "/create", body);
+
+/** Deletes items (cards, prices and stock) from the Logo simulator. */
+export const deleteLogoItems = (tenant: string, codes: string[]) =>
+  logoSim<{ deleted: string[] }>(tenant, "POST", "/delete", { codes });
+
+/** Makes items passive (ACTIVE 1) or active again (ACTIVE 0) in the Logo simulator. */
+export const setLogoItemsActive = (tenant: string, codes: string[], active: boolean) =>
+  logoSim<Record<string, string[]>>(tenant, "POST", active ? "/activate" : "/deactivate", { codes });
+
+/** The sales orders the Logo simulator stored. */
+export const logoOrders = (tenant: string) =>
+  logoSim<{ count: number; orders: Record<string, any>[] }>(tenant, "GET", "/orders");
