@@ -136,7 +136,8 @@ export async function measureLogo(world: World, rows: number): Promise<SyncFigur
   const configure = await simulators.fetch(`${sims}/logo/bench/__sim/config`, {
     method: "PUT",
     headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ items: rows }),
+    // Stock is read through SQL, which the Logo REST service answers only when allowed.
+    body: JSON.stringify({ items: rows, sql: true }),
   });
   if (!configure.ok) throw new Error(`Logo simulator: ${configure.status} ${await configure.text()}`);
   const logo = await world.call("POST", "/api/integrations", {

@@ -23,7 +23,8 @@ export async function seedDemo(gateway: string, sims: string, token: string): Pr
     return json.data;
   };
   // A demo-sized catalogue in each simulated ERP (they generate 100,000 items as easily).
-  await simConfig(`${sims}/logo/demo/__sim/config`, { items: 5000 });
+  // The demo Logo allows SQL calls, which stock needs (a new Logo REST service does not).
+  await simConfig(`${sims}/logo/demo/__sim/config`, { items: 5000, sql: true });
   await simConfig(`${sims}/netsis/demo/__sim/config`, { items: 5000 });
 
   const existing = (await call("GET", `/api/integrations?merchantId=${DEMO_MERCHANT}&limit=100`)) as {

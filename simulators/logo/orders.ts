@@ -3,7 +3,7 @@ import { apiBase, type Ctx, meta, modelState, type Params } from "./http.ts";
 import { orderRecord, Refused } from "./order-body.ts";
 import { readList, readOne } from "./reads.ts";
 import { ordersTable } from "./resources.ts";
-import type { Tenant } from "./state.ts";
+import { changed, type Tenant } from "./state.ts";
 
 type Json = Record<string, unknown>;
 
@@ -32,6 +32,8 @@ export async function postOrder(c: Ctx, t: Tenant, body: string) {
     throw error;
   }
   t.orders.push(order);
+  // The sorted views of /salesOrders read before this order must not hide it.
+  changed(t);
   const given = sent as Json;
   const { INTERNAL_REFERENCE: _, ...rest } = given;
   const lines = ((given.TRANSACTIONS as Json).items as Json[]).map((line) => ({ INTERNAL_REFERENCE: null, ...line }));

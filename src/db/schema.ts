@@ -157,6 +157,8 @@ export const syncPages = sqliteTable(
     nextCursor: text("next_cursor"),
     /** Incremental streams: the position reached in change order by the end of this page. */
     watermark: text("watermark"),
+    /** The page read from the last complete run's watermark (only what changed since). */
+    fromWatermark: integer("from_watermark", { mode: "boolean" }).notNull().default(false),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.stream, t.page] })],
@@ -174,6 +176,8 @@ export const syncWatermarks = sqliteTable(
     watermark: text("watermark").notNull(),
     runId: text("run_id").notNull(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    /** When the stream was last read from the start (which is also when deletions were last looked for). */
+    completeAt: integer("complete_at", { mode: "timestamp_ms" }),
   },
   (t) => [primaryKey({ columns: [t.integrationId, t.stream] })],
 );

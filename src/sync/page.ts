@@ -14,7 +14,7 @@ import { deletionPage } from "./deletions.ts";
 import { type Candidate, changedSince, saveHashes, toCandidates, zeroInactiveStock } from "./delta.ts";
 import { PartialPushError, type PushResult, pushChanged } from "./push.ts";
 import { recordPage } from "./record.ts";
-import { lastWatermark } from "./watermarks.ts";
+import { startOf } from "./watermarks.ts";
 
 /** Where a run goes after a page: the next page of this stream, or the first of the next. */
 export type PageStep = Pick<SyncPageMessage, "stream" | "page" | "cursor">;
@@ -81,6 +81,7 @@ export async function syncPage(
   await recordPage(db, run, message, {
     nextCursor: page.nextCursor,
     watermark: page.watermark ?? null,
+    fromWatermark: sinceUsed,
     incremental: streamOf(integration, run.streams[message.stream] ?? "")?.incremental === true,
     last: next === null,
     read: page.rows.length + page.malformed.length,
@@ -137,12 +138,10 @@ async function fetchPage(
   const connector = await connectorFor(env, config, integration, run.source);
   const stream = run.streams[message.stream];
   if (!stream) throw new Error(`run ${run.id} has no stream ${message.stream}`);
-  // An incremental stream starts where the last complete run ended, unless the run is forced.
-  const incremental = !run.force && streamOf(integration, stream)?.incremental === true;
-  const since = incremental ? await lastWatermark(db, integration.id, stream) : null;
-  const page = await connector.fetchPage(stream, message.cursor, pageSizeOf(integration), {
-    since: message.cursor === null ? since : null,
-  });
+  // An incremental stream starts where the last complete run ended (src/sync/watermarks.ts).
+  const incremental = streamOf(integration, stream)?.incremental === true && message.cursor === null;
+  const since = incremental ? await startOf(db, integration, run, stream) : null;
+  const page = await connector.fetchPage(stream, message.cursor, pageSizeOf(integration), { since });
   return { page, sinceUsed: since !== null };
 }
 

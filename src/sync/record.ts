@@ -25,6 +25,8 @@ export async function recordPage(
   page: {
     nextCursor: string | null;
     watermark: string | null;
+    /** The page read from the last complete run's watermark. */
+    fromWatermark?: boolean;
     /** The stream is incremental: its end moves the integration's watermark. */
     incremental: boolean;
     last: boolean;
@@ -82,6 +84,7 @@ export async function recordPage(
         status: "done",
         nextCursor: page.nextCursor,
         watermark: page.watermark,
+        fromWatermark: page.fromWatermark ?? false,
         finishedAt: now,
       })
       .onConflictDoNothing(),

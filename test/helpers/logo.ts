@@ -23,7 +23,14 @@ export const configureLogo = (tenant: string, config: Record<string, unknown>) =
   logoSim(tenant, "PUT", "/config", config);
 
 export const logoStats = (tenant: string) =>
-  logoSim<{ logins: number; requests: number; tokens: number; orders: number }>(tenant, "GET", "/stats");
+  logoSim<{
+    logins: number;
+    requests: number;
+    byEndpoint: Record<string, number>;
+    tokens: number;
+    orders: number;
+    hosts: Record<string, number>;
+  }>(tenant, "GET", "/stats");
 
 export const touchLogo = (tenant: string, body: { codes?: string[]; count?: number; at?: string }) =>
   logoSim<{ touched: string[] }>(tenant, "POST", "/touch", body);
@@ -99,9 +106,14 @@ export async function readStream(
 export const refsOf = (rows: Record<string, unknown>[]) =>
   rows.map((r) => Number(r.INTERNAL_REFERENCE)).sort((a, b) => a - b);
 
-/** A row's change time as `YYYY-MM-DDTHH:MM:SS`. */
-export const changeTimeOf = (row: Record<string, unknown>) =>
-  `${row.DATE_MODIFIED}T${[row.HOUR_MODIFIED, row.MIN_MODIFIED, row.SEC_MODIFIED].map((n) => String(n).padStart(2, "0")).join(":")}`;
+/** A row's modification (or, with "CREATED", creation) time as `YYYY-MM-DDTHH:MM:SS`. */
+export const changeTimeOf = (row: Record<string, unknown>, stamp: "MODIFIED" | "CREATED" = "MODIFIED") =>
+  `${String(row[`DATE_${stamp}`]).slice(0, 10)}T${[row[`HOUR_${stamp}`], row[`MIN_${stamp}`], row[`SEC_${stamp}`]]
+    .map((n) => String(n).padStart(2, "0"))
+    .join(":")}`;
+
+/** A Logo item reference that is a catalogue item (material classes, every 41st, are not). */
+export const isCatalogueRef = (ref: number) => ref % 41 !== 0;
 
 /** What the Logo simulator holds for an item: its card, stock per warehouse, price rows, whether deleted. */
 export const logoItemTruth = (tenant: string, code: string) =>

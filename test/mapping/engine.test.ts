@@ -54,6 +54,7 @@ describe("mapRows", () => {
       name: "Şeker",
       category: "GIDA",
       vatRate: 1,
+      active: true, // no Kilit: the default
     });
     const lines = compile({
       mappings: [

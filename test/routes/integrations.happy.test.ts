@@ -35,6 +35,7 @@ const LOGO_SETTINGS = {
   warehouseNo: -1,
   currency: "TRY",
   incrementalOverlapSeconds: 60,
+  completeReadEveryHours: 24,
   longOrderNumbers: "map",
 };
 

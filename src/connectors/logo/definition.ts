@@ -40,6 +40,10 @@ const settings = baseSettings
     incrementalOverlapSeconds: z.number().int().min(0).max(86_400).default(60).openapi({
       description: "An incremental items read starts this long before the last one ended (late commits, same second)",
     }),
+    completeReadEveryHours: z.number().int().min(1).max(720).default(24).openapi({
+      description:
+        "Scheduled syncs read only changed items, but read every item at least this often: only a complete read sees that an item is gone",
+    }),
     ...orderSettings,
   })
   .strict();

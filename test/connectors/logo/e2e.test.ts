@@ -1,89 +1,154 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
-import { createIntegration, syncToEnd } from "../../helpers/integrations.ts";
-import { configureLogo, logoCredentials, logoStats, newLogoTenant, touchLogo } from "../../helpers/logo.ts";
+import { createIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
+import {
+  configureLogo,
+  createLogoItems,
+  deleteLogoItems,
+  isCatalogueRef,
+  logoCredentials,
+  logoItemTruth,
+  logoOrders,
+  logoStats,
+  newLogoTenant,
+  setLogoItemsActive,
+  touchLogo,
+} from "../../helpers/logo.ts";
 import { platformRecords, waitForRun } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
 
-async function logoIntegration(merchantId: string, tenant: string) {
+async function logoIntegration(merchantId: string, tenant: string, settings: Record<string, unknown> = {}) {
   return createIntegration({
     merchantId,
     name: `Logo ${merchantId}`,
     type: "webhook", // no polling: these tests trigger every run themselves
     connector: "logo",
     credentials: logoCredentials(tenant),
-    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100 },
+    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100, ...settings },
   });
 }
 
+const catalogue = (n: number) => Array.from({ length: n }, (_, k) => k + 1).filter(isCatalogueRef).length;
+const find = async (merchantId: string, entity: string, sku: string) =>
+  (await platformRecords(merchantId, entity)).items.find((r) => r.sku === sku);
+
 describe("a Logo sync end to end", () => {
-  it("brings items, stock and prices to the platform, then reads only the changed items incrementally", async () => {
+  it("syncs a catalogue of many pages at the ERP's own page size completely: items, stock and prices", async () => {
     const tenant = newLogoTenant("e2e");
     const merchantId = newMerchant("m-logo-e2e");
-    await configureLogo(tenant, { items: 120 });
+    // The service answers 10 rows a page however many are asked for.
+    await configureLogo(tenant, { items: 120, maxLimit: 10, sql: true });
     const id = await logoIntegration(merchantId, tenant);
 
     const full = await syncToEnd(id, { type: "full" });
     expect(full.status, JSON.stringify(full)).toBe("succeeded");
-    // Three streams of 120 rows in pages of 50.
-    expect(full.progress).toMatchObject({ pagesDone: 9, itemsRead: 360, itemsRejected: 0 });
-    const products = await platformRecords(merchantId, "products");
-    expect(products.count).toBe(120);
-    expect(products.items.find((p) => p.sku === "ITM-000005")).toMatchObject({
-      unit: "kg",
-      vatRate: expect.any(Number),
+    expect(full.progress.pagesDone).toBeGreaterThan(36);
+    expect(full.attempts).toBe(0);
+    const n = catalogue(120);
+    const [products, inventory, prices] = await Promise.all(
+      ["products", "inventory", "prices"].map((e) => platformRecords(merchantId, e)),
+    );
+    expect([products?.count, inventory?.count, prices?.count]).toEqual([n, n, n]);
+    const kg = await logoItemTruth(tenant, "ITM-000005");
+    expect(products?.items.find((p) => p.sku === "ITM-000005")).toMatchObject({ unit: "kg", active: true });
+    expect(await find(merchantId, "inventory", "ITM-000005")).toEqual({
+      sku: "ITM-000005",
+      stock: Math.max(0, Math.floor(kg.onHand.total)),
     });
-    const inventory = await platformRecords(merchantId, "inventory");
-    expect(inventory.count).toBe(120);
-    expect(inventory.items.every((i) => Number.isInteger(i.stock))).toBe(true);
-    const prices = await platformRecords(merchantId, "prices");
-    expect(prices.count).toBe(120);
-    expect(prices.items.find((p) => p.sku === "ITM-000040")).toMatchObject({ currency: "EUR" });
+    expect(await find(merchantId, "inventory", "ITM-000031")).toEqual({ sku: "ITM-000031", stock: 0 }); // below zero in Logo
+    expect(await find(merchantId, "prices", "ITM-000040")).toMatchObject({ currency: "EUR" });
+    // A passive card: an inactive product, none of its stock for sale.
+    expect(await find(merchantId, "products", "ITM-000023")).toMatchObject({ active: false });
+    expect((await logoItemTruth(tenant, "ITM-000023")).onHand.total).toBeGreaterThan(0);
+    expect(await find(merchantId, "inventory", "ITM-000023")).toEqual({ sku: "ITM-000023", stock: 0 });
     // One login served the whole run.
     expect((await logoStats(tenant)).logins).toBe(1);
-
-    const touched = ["ITM-000007", "ITM-000042", "ITM-000099"];
-    await touchLogo(tenant, { codes: touched });
-    const incremental = await syncToEnd(id, { type: "products" });
-    expect(incremental.status, JSON.stringify(incremental)).toBe("succeeded");
-    // Only the items changed since the last run (and any in the minute of overlap before it).
-    expect(incremental.progress.itemsRead).toBeGreaterThanOrEqual(3);
-    expect(incremental.progress.itemsRead).toBeLessThan(20);
-    expect(incremental.progress.itemsPushed).toBe(3);
-    const renamed = (await platformRecords(merchantId, "products")).items.filter((p) =>
-      touched.includes(p.sku as string),
-    );
-    expect(renamed.map((p) => p.name)).toEqual([
-      expect.stringMatching(/\(rev 1\)$/),
-      expect.stringMatching(/\(rev 1\)$/),
-      expect.stringMatching(/\(rev 1\)$/),
-    ]);
-
-    // A forced run reads everything again.
-    const forced = await syncToEnd(id, { type: "products", force: true });
-    expect(forced.progress.itemsRead).toBe(120);
   });
 
-  it("completes a sync whose token expires in the middle, logging in again once", async () => {
+  it("brings exactly the 5 changed and the 3 new items in the next incremental run", async () => {
+    const tenant = newLogoTenant("e2e-inc");
+    const merchantId = newMerchant("m-logo-inc");
+    await configureLogo(tenant, { items: 300 });
+    const id = await logoIntegration(merchantId, tenant);
+    expect((await syncToEnd(id, { type: "products" })).status).toBe("succeeded");
+    const completeAt = async () =>
+      (
+        await env.DB.prepare("SELECT complete_at FROM sync_watermarks WHERE integration_id = ? AND stream = 'items'")
+          .bind(id)
+          .first<{ complete_at: number | null }>()
+      )?.complete_at;
+    const firstComplete = await completeAt();
+    expect(firstComplete).toEqual(expect.any(Number));
+
+    const touched = ["ITM-000007", "ITM-000042", "ITM-000099", "ITM-000150", "ITM-000299"];
+    await touchLogo(tenant, { codes: touched });
+    const { created } = await createLogoItems(tenant, { count: 3 });
+    const incremental = await syncToEnd(id, { type: "products" });
+    expect(incremental.status, JSON.stringify(incremental)).toBe("succeeded");
+    expect(incremental.progress.itemsPushed).toBe(8);
+    expect(incremental.progress.itemsRead).toBeLessThan(20);
+    const names = new Map((await platformRecords(merchantId, "products")).items.map((p) => [p.sku, p.name]));
+    for (const sku of touched) expect(names.get(sku)).toMatch(/\(rev 1\)$/);
+    for (const sku of created) expect(names.has(sku)).toBe(true);
+    // An incremental read finds no deletions and is no complete read; a forced one reads everything again.
+    expect(incremental.progress.itemsDeactivated).toBe(0);
+    expect(await completeAt()).toBe(firstComplete);
+    const forced = await syncToEnd(id, { type: "products", force: true });
+    expect(forced.progress.itemsRead).toBe(catalogue(300) + 3);
+  });
+
+  it("costs one re-login and nothing else when the token expires in the middle of a run", async () => {
     const tenant = newLogoTenant("e2e-relogin");
     const merchantId = newMerchant("m-logo-relogin");
-    // Slow pages, so that the run is still going when the tokens expire.
-    await configureLogo(tenant, { items: 200, latencyMs: 100 });
+    await configureLogo(tenant, { items: 200, expireTokensAfter: 2 });
     const id = await logoIntegration(merchantId, tenant);
-    const token = await admin();
-    const started = await api("POST", `/api/integrations/${id}/sync`, { token, body: { type: "prices" } });
-    const runId = started.body.data.runId as string;
-    for (let pagesDone = 0; pagesDone < 1; ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      pagesDone = (await api("GET", `/api/runs/${runId}`, { token })).body.data.progress.pagesDone;
-    }
-    await fetch(`https://sims.test/logo/${tenant}/__sim/expire-tokens`, { method: "POST" });
-    const run = await waitForRun(runId);
+    const run = await syncToEnd(id, { type: "prices" });
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
-    expect(run.progress).toMatchObject({ pagesDone: 4, itemsRead: 200 });
+    expect(run.attempts).toBe(0);
+    expect(run.lastError).toBeNull();
     expect((await logoStats(tenant)).logins).toBe(2);
-    expect((await platformRecords(merchantId, "prices")).count).toBe(200);
+    expect((await platformRecords(merchantId, "prices")).count).toBe(catalogue(200));
+  });
+
+  it("turns an item deleted in Logo into an inactive product with no stock at the next full sync", async () => {
+    const tenant = newLogoTenant("e2e-delete");
+    const merchantId = newMerchant("m-logo-delete");
+    await configureLogo(tenant, { items: 40, sql: true });
+    const id = await logoIntegration(merchantId, tenant);
+    await syncToEnd(id, { type: "full" });
+    expect((await find(merchantId, "inventory", "ITM-000004"))?.stock).toBeGreaterThan(0);
+
+    await deleteLogoItems(tenant, ["ITM-000004"]);
+    await setLogoItemsActive(tenant, ["ITM-000006"], false);
+    const run = await syncToEnd(id, { type: "full" });
+    expect(run.status).toBe("succeeded");
+    expect(run.progress.itemsDeactivated, JSON.stringify(run)).toBe(1);
+    expect(await find(merchantId, "products", "ITM-000004")).toMatchObject({ sku: "ITM-000004", active: false });
+    expect(await find(merchantId, "inventory", "ITM-000004")).toEqual({ sku: "ITM-000004", stock: 0 });
+    // Made passive in Logo: inactive through the mapping, stock 0 through the gateway's rule.
+    expect(await find(merchantId, "products", "ITM-000006")).toMatchObject({ active: false });
+    expect(await find(merchantId, "inventory", "ITM-000006")).toEqual({ sku: "ITM-000006", stock: 0 });
+    expect(await find(merchantId, "products", "ITM-000005")).toMatchObject({ active: true });
+  });
+
+  it("writes an order into Logo once, under a number that fits", async () => {
+    const tenant = newLogoTenant("e2e-order");
+    const id = await logoIntegration(newMerchant("m-logo-order"), tenant);
+    const body = {
+      orderNumber: "SHOP-2026-00000001", // 18 characters; Logo's NUMBER holds 16
+      customerCode: "120.01.001",
+      createdAt: "2026-01-20T10:30:00Z",
+      lines: [{ sku: "ITM-000001", quantity: 2, unitPrice: 149.9 }],
+    };
+    const sent = await api("POST", `/api/integrations/${id}/orders`, { token: await admin(), body });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    const done = await orderSettled(sent.body.data.order.id);
+    expect(done.status, JSON.stringify(done)).toBe("exported");
+    expect(done.erpDocumentNumber).toMatch(/^[0-9A-HJKMNP-TV-Z]{6}-00000001$/);
+    const { orders } = await logoOrders(tenant);
+    expect(orders.map((o) => o.NUMBER)).toEqual([done.erpDocumentNumber]);
   });
 });
 
@@ -111,7 +176,7 @@ describe("a Logo ERP that throttles", () => {
 
     const run = await waitForRun(started.body.data.runId);
     expect(run.status).toBe("succeeded");
-    expect((await platformRecords(merchantId, "products")).count).toBe(60);
+    expect((await platformRecords(merchantId, "products")).count).toBe(catalogue(60));
     expect(
       (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data.circuit.failures,
     ).toBe(0);

@@ -30,6 +30,16 @@ const order = (overrides: Record<string, unknown> = {}, line: Record<string, unk
 });
 
 describe("the Logo simulator: POST /salesOrders", () => {
+  it("lists an order written after a sorted list of orders was read", async () => {
+    const { tenant, token } = await tenantWith("orders-fresh");
+    const find = () => api(tenant, `/salesOrders?q=${q("NUMBER eq 'SO-9'")}&sort=INTERNAL_REFERENCE`, { token });
+    expect((await find()).body.items).toEqual([]);
+    expect((await api(tenant, "/salesOrders", { method: "POST", token, body: order({ NUMBER: "SO-9" }) })).status).toBe(
+      200,
+    );
+    expect((await find()).body.items.map((o: { NUMBER: string }) => o.NUMBER)).toEqual(["SO-9"]);
+  });
+
   it("answers the record as sent with its INTERNAL_REFERENCE, NUMBER still ~, the dotted DATE read month first (L1)", async () => {
     const { tenant, token } = await tenantWith("orders");
     const res = await api(tenant, "/salesOrders", { method: "POST", token, body: order() });
