@@ -42,6 +42,10 @@ export class UpstreamError extends Error {
   }
 }
 
+/** A connector failure that no retry will fix (a body that cannot be read, a bad cursor, a refused order). */
+export const permanentFailure = (message: string): UpstreamError =>
+  new UpstreamError("connector", message, { retryable: false });
+
 /** `Retry-After` as seconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;

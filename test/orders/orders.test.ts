@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { documentNumber } from "../../src/orders/document-number.ts";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { createIntegration, orderSettled } from "../helpers/integrations.ts";
@@ -120,6 +121,26 @@ describe("orders into the ERP", () => {
     expect(list.body.data.map((o: { orderNumber: string }) => o.orderNumber)).toEqual(["SO-5001"]);
     const other = await api("GET", `/api/orders/${sent.body.data.order.id}`, { token: await merchant("someone-else") });
     expect(other.status).toBe(404);
+  });
+});
+
+describe("order document numbers", () => {
+  it("refuses an order whose document number another order already has, rather than make two orders one", async () => {
+    const { id } = await netsisIntegration("o-clash");
+    const long = "MARKETPLACE-2026-0000777";
+    const document = await documentNumber(long, 15);
+    // An order stored earlier under that document number (as only a hash collision could make it).
+    await env.DB.prepare(
+      `INSERT INTO orders (id, integration_id, merchant_id, order_number, erp_document_number, payload, status, attempts, created_at, updated_at)
+       SELECT 'ord_01CLASH0000000000000000000', id, merchant_id, 'OTHER-1', ?, '{}', 'exported', 0, 0, 0 FROM integrations WHERE id = ?`,
+    )
+      .bind(document, id)
+      .run();
+    const res = await send(id, order(long));
+    expect(res.status).toBe(409);
+    expect(res.body.error).toBe(
+      `Order ${long} would be document ${document} in the ERP, which order OTHER-1 already is; give it another order number`,
+    );
   });
 });
 

@@ -226,6 +226,27 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
     expect((await platformRecords(merchantId, "products")).items.map((p) => p.sku)).toEqual(["D-1", "D-2"]);
   });
 
+  it("still syncs a mapping stored before prices had one source, leaving its products.price out", async () => {
+    const merchantId = newMerchant("m-legacy-price");
+    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    // Stored by an earlier version, which let products carry a price as well.
+    const legacy = {
+      ...DEFAULT_MAPPING,
+      mappings: [
+        ...DEFAULT_MAPPING.mappings,
+        { sourceField: "price", targetField: "products.price", transformation: "parseDecimal", required: false },
+      ],
+    };
+    await env.DB.prepare("UPDATE integrations SET mapping = ? WHERE id = ?").bind(JSON.stringify(legacy), id).run();
+    const run = await sync(id);
+    expect(run.status, JSON.stringify(run)).toBe("succeeded");
+    expect((await platformRecords(merchantId, "products")).items).toEqual([
+      { sku: "D-1", name: "One" },
+      { sku: "D-2", name: "Two" },
+    ]);
+    expect((await platformRecords(merchantId, "prices")).items.map((p) => p.price)).toEqual([1.5, 2.5]);
+  });
+
   it("lets a viewer read but not change the mapping (403), and hides it from other merchants (404)", async () => {
     const merchantId = newMerchant("m-map-roles");
     const id = await csvIntegration(merchantId);

@@ -78,9 +78,7 @@ export function logoFailure(response: Response, what: string, problem: LogoProbl
 export const describeError = (error: UpstreamError): string =>
   error instanceof LogoError ? error.problem.description : error.message;
 
-/** A permanent failure that is not an HTTP answer (a body we cannot read, a bad cursor). */
-export const permanent = (message: string): UpstreamError =>
-  new UpstreamError("connector", message, { retryable: false });
+export { permanentFailure as permanent } from "../../net/upstream-error.ts";
 
 function parseObject(text: string): Record<string, unknown> | null {
   try {

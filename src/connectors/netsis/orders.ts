@@ -1,4 +1,4 @@
-import { UpstreamError } from "../../net/upstream-error.ts";
+import { permanentFailure as permanent, UpstreamError } from "../../net/upstream-error.ts";
 import type { PlatformOrder } from "../definition.ts";
 import type { NetsisClient } from "./client.ts";
 import type { NetsisSettings } from "./definition.ts";
@@ -98,5 +98,3 @@ function turkishDateTime(createdAt: string, orderNumber: string): string {
   if (Number.isNaN(at)) throw permanent(`Order ${orderNumber} has an unreadable createdAt: ${createdAt}`);
   return new Date(at + TURKEY_OFFSET_MS).toISOString().slice(0, 19);
 }
-
-const permanent = (message: string) => new UpstreamError("connector", message, { retryable: false });

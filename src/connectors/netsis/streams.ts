@@ -1,4 +1,4 @@
-import { UpstreamError } from "../../net/upstream-error.ts";
+import { permanentFailure as permanent } from "../../net/upstream-error.ts";
 import type { SourcePage } from "../definition.ts";
 import type { NetsisClient } from "./client.ts";
 
@@ -124,5 +124,3 @@ function decodeCursor(cursor: string): Cursor {
   }
   throw permanent("The Netsis cursor of this job is unreadable; start a new sync");
 }
-
-export const permanent = (message: string) => new UpstreamError("connector", message, { retryable: false });
