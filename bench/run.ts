@@ -82,6 +82,11 @@ Memory is the heap growth while one page is processed and all of its data is hel
 | --- | --- | --- | --- | --- |
 ${a}
 
+Absolute CPU times vary with the machine's load from one day to the next (the commit before this
+change: 31 ms per 1,000 rows on 2026-11-28, 33–44 on 2026-12-02): compare against a baseline run in the same session. On
+2026-12-02 this version and the commit before deletions and the stock rule (2ee8d6b), run by turns
+in one session for 500-row pages, gave 35–41 and 33–44 ms per 1,000 rows: the same, within noise.
+
 ## B. Whole syncs through the runtime
 
 The bundle \`wrangler deploy --dry-run\` builds (${bundle}) runs in workerd through Miniflare with
@@ -102,17 +107,27 @@ ${b}
 An unchanged catalogue is read and compared in full but pushes nothing: the delta keeps a
 fingerprint per (integration, entity, sku) of what the platform last accepted. The Logo ERP's
 items stream is incremental: after 1% of the items changed, the next run starts at the last
-run's watermark (minus a 60-second overlap) and reads only the changed items, in keyset order.
-The Logo catalogue is read as three streams (items, stock, prices), so its full sync reads three
-rows per item.
+run's watermark (minus a 60-second overlap) and reads only the changed items (and the items
+created since, which Logo never marks as modified), in keyset order. The Logo catalogue is read
+as three streams (items, stock, prices), so its full sync reads three rows per catalogue item
+(material classes, 1 in 41 of the generated cards, are not catalogue items). Its stock is a SQL
+statement per page that the simulator evaluates with its own SQL engine; its prices are one card
+chosen per item out of several, so a page ends before an item whose cards it cannot see whole
+(more pages than rows / 500); and a full sync, being a complete read, marks every key it read and
+ends with the deletion step. On 2026-12-02 the commit before deletions and the rebuilt
+simulators (2ee8d6b) measured, in the same session on this machine: 25.1 / 11.5 / 10.6 s for the
+three CSV scenarios (the same as now, within noise) and 26.3 s / 0.55 s for the Logo full /
+incremental syncs against the old simulator — the Logo figures are mostly those of a different, more
+realistic ERP (and of the deletion bookkeeping of a complete read), not of a slower engine.
 
 ## What bounds one invocation
 
 One queue message is one page, whatever the catalogue size. Per page of 500 rows: one
 fetch of the file (a Range request, or a D1 read of one or two 512 KiB upload chunks), one D1
-query per entity to read fingerprints and one statement per entity to write them (keys travel
+query to read the fingerprints of every entity and one statement per entity to write them (keys travel
 as one JSON parameter, under D1's 100-parameter limit), up to 5 platform requests per entity,
-a run update and a page marker in one batch, one queue send, and three calls to the
+a run update, a page marker and (for a run that looks for deletions) one statement marking the
+keys read per entity in one batch, one queue send, and three calls to the
 integration's guard (admission, a rate-limit slot for the file fetch, the outcome): about 30
 subrequests, CPU
 time as in table A, memory far below 128 MB. An uploaded file is read back in 512 KiB chunks, so

@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import {
   baseSettings,
-  type ConnectorDefinition,
+  defineConnector,
   endpointUrl,
   type SourcePage,
   secretText,
@@ -16,7 +16,9 @@ import { UpstreamError } from "../../src/net/upstream-error.ts";
 
 const credentials = z.object({ endpoint: endpointUrl, apiKey: secretText() }).strict();
 
-export const acmeConnector: ConnectorDefinition = {
+// defineConnector gives `create` the credentials and settings typed as these schemas' output,
+// parsed by the gateway (defaults filled in) before the connector sees them.
+export const acmeConnector = defineConnector({
   name: "Acme ERP",
   version: "1.0.0",
   supportedOperations: ["products", "inventory"],
@@ -33,7 +35,7 @@ export const acmeConnector: ConnectorDefinition = {
     ],
   },
   create(context) {
-    const { endpoint, apiKey } = credentials.parse(context.credentials);
+    const { endpoint, apiKey } = context.credentials;
     // Every call goes through context.fetch: SSRF policy, timeout, no blind redirects.
     const get = async (path: string) => {
       const res = await context.fetch(`${endpoint}${path}`, { headers: { Authorization: `Bearer ${apiKey}` } });
@@ -55,4 +57,4 @@ export const acmeConnector: ConnectorDefinition = {
       },
     };
   },
-};
+});

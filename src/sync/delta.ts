@@ -15,6 +15,8 @@ export interface Candidate {
   inactive: boolean;
 }
 
+const storeKey = (entity: string, key: string) => `${entity}\u0000${key}`;
+
 /** A candidate for `record`, hashed. */
 export function candidateOf(entity: Entity, key: string, record: PlatformRecord, inactive: boolean): Candidate {
   return { entity, key, record, hash: contentHash(canonicalJson(record)), inactive };
@@ -29,9 +31,29 @@ export function toCandidates(records: readonly MappedRecord[]): Candidate[] {
   const byKey = new Map<string, Candidate>();
   for (const r of records) {
     const inactive = r.entity === "products" && (r.record as { active?: boolean }).active === false;
-    byKey.set(`${r.entity}\u0000${r.key}`, candidateOf(r.entity, r.key, r.record, inactive));
+    byKey.set(storeKey(r.entity, r.key), candidateOf(r.entity, r.key, r.record, inactive));
   }
   return [...byKey.values()];
+}
+
+/** What was last pushed per `entity\u0000key`: the hash, and whether the item is inactive there. */
+export type Stored = ReadonlyMap<string, { hash: string; inactive: boolean }>;
+
+/**
+ * What the platform last got for the page's keys — and, for a page with stock, whether those
+ * items' products are inactive — in one query whatever the page size: entities and keys travel
+ * as JSON parameters, which keeps clear of D1's 100-parameter limit.
+ */
+export async function loadStored(db: Db, integrationId: string, candidates: readonly Candidate[]): Promise<Stored> {
+  if (candidates.length === 0) return new Map();
+  const entities = new Set<string>(candidates.map((c) => c.entity));
+  if (entities.has("inventory")) entities.add("products");
+  const rows = await db.all<{ entity: string; key: string; hash: string; inactive: number }>(
+    sql`SELECT entity, key, hash, inactive FROM record_hashes WHERE integration_id = ${integrationId}
+        AND entity IN (SELECT value FROM json_each(${JSON.stringify([...entities])}))
+        AND key IN (SELECT value FROM json_each(${JSON.stringify([...new Set(candidates.map((c) => c.key))])}))`,
+  );
+  return new Map(rows.map((r) => [storeKey(r.entity, r.key), { hash: r.hash, inactive: r.inactive === 1 }]));
 }
 
 /**
@@ -39,45 +61,19 @@ export function toCandidates(records: readonly MappedRecord[]): Candidate[] {
  * the ERP, or gone from it — is pushed as 0, whatever the ERP holds. Inactive means: made so by
  * this page, or stored as inactive and not made active again by this page.
  */
-export async function zeroInactiveStock(
-  db: Db,
-  integrationId: string,
-  candidates: readonly Candidate[],
-): Promise<Candidate[]> {
-  const stock = candidates.filter((c) => c.entity === "inventory");
-  if (stock.length === 0) return [...candidates];
+export function zeroInactiveStock(candidates: readonly Candidate[], stored: Stored): Candidate[] {
   const products = new Map(candidates.filter((c) => c.entity === "products").map((c) => [c.key, c.inactive]));
-  const stored = await db.all<{ key: string }>(
-    sql`SELECT key FROM record_hashes WHERE integration_id = ${integrationId} AND entity = 'products' AND inactive = 1
-        AND key IN (SELECT value FROM json_each(${JSON.stringify(stock.map((c) => c.key))}))`,
-  );
-  const inactive = new Set(stored.map((s) => s.key).filter((key) => products.get(key) !== false));
-  for (const [key, isInactive] of products) if (isInactive) inactive.add(key);
+  const inactive = (key: string) => products.get(key) ?? stored.get(storeKey("products", key))?.inactive ?? false;
   return candidates.map((c) =>
-    c.entity === "inventory" && inactive.has(c.key)
+    c.entity === "inventory" && inactive(c.key)
       ? candidateOf("inventory", c.key, { ...(c.record as InventoryRecord), stock: 0 }, true)
       : c,
   );
 }
 
-/**
- * The candidates whose content differs from what was last pushed (all of them with `force`).
- * One query per entity whatever the page size: keys travel as one JSON parameter, which keeps
- * clear of D1's 100-parameter limit.
- */
-export async function changedSince(db: Db, integrationId: string, candidates: readonly Candidate[], force: boolean) {
-  if (force || candidates.length === 0) return [...candidates];
-  const changed: Candidate[] = [];
-  for (const [entity, group] of groupByEntity(candidates)) {
-    const keys = JSON.stringify(group.map((c) => c.key));
-    const stored = await db.all<{ key: string; hash: string }>(
-      sql`SELECT key, hash FROM record_hashes WHERE integration_id = ${integrationId} AND entity = ${entity}
-          AND key IN (SELECT value FROM json_each(${keys}))`,
-    );
-    const known = new Map(stored.map((s) => [s.key, s.hash]));
-    changed.push(...group.filter((c) => known.get(c.key) !== c.hash));
-  }
-  return changed;
+/** The candidates whose content differs from what was last pushed (all of them with `force`). */
+export function changedSince(candidates: readonly Candidate[], stored: Stored, force: boolean): Candidate[] {
+  return force ? [...candidates] : candidates.filter((c) => stored.get(storeKey(c.entity, c.key))?.hash !== c.hash);
 }
 
 /**

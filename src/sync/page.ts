@@ -11,7 +11,7 @@ import type { Entity } from "../platform/records.ts";
 import type { SyncPageMessage } from "../queues/messages.ts";
 import { findsDeletions, pageCoverage } from "./coverage.ts";
 import { deletionPage } from "./deletions.ts";
-import { type Candidate, changedSince, saveHashes, toCandidates, zeroInactiveStock } from "./delta.ts";
+import { type Candidate, changedSince, loadStored, saveHashes, toCandidates, zeroInactiveStock } from "./delta.ts";
 import { PartialPushError, type PushResult, pushChanged } from "./push.ts";
 import { recordPage } from "./record.ts";
 import { startOf } from "./watermarks.ts";
@@ -44,8 +44,10 @@ export async function syncPage(
     firstRow: page.firstRow ?? message.page * pageSizeOf(integration) + 1,
     ...decimalOption(integration),
   });
-  const candidates = await zeroInactiveStock(db, integration.id, toCandidates(records));
-  const changed = await changedSince(db, integration.id, candidates, run.force);
+  const mapped = toCandidates(records);
+  const stored = await loadStored(db, integration.id, mapped);
+  const candidates = zeroInactiveStock(mapped, stored);
+  const changed = changedSince(candidates, stored, run.force);
   const coverage = deletions ? pageCoverage(entities, page, candidates, rejected, sinceUsed) : null;
 
   let pushed: PushResult;

@@ -3,7 +3,7 @@ import { children, type Expr, type Select } from "./ast.ts";
 import { bindColumn, bindTables } from "./bind.ts";
 import { type AggregateSlot, compileCondition, compileValue, type RowTuple, type Scope } from "./compile.ts";
 import { SqlError } from "./errors.ts";
-import { groups, groupsFollowKey } from "./group.ts";
+import { groups, streamingPrefix } from "./group.ts";
 import { joinedRows, planScan } from "./plan.ts";
 import { columnNames, compileOrder, compileOutputs, type Entry, type Output, sortEntries } from "./select-list.ts";
 import type { Catalog } from "./source.ts";
@@ -49,14 +49,15 @@ export function execute(select: Select, catalog: Catalog): ResultSet {
   const order = compileOrder(select, outputs, scope("order"));
 
   const key = tables[0]?.source.key ?? [];
-  const streamGroups = grouped && select.groupBy.length > 0 && groupsFollowKey(select.groupBy, tables, key);
+  const prefix = grouped && select.groupBy.length > 0 ? streamingPrefix(select.groupBy, tables, key) : null;
+  const streamGroups = prefix !== null;
   const inOrder =
     order.length === 0 || ((!grouped || streamGroups) && order.every((s, k) => !s.desc && s.column === key[k]));
 
   const project = (row: RowTuple, aggs: SqlValue[]): Entry => ({ row, aggs, out: outputs.map((o) => o.fn(row, aggs)) });
   const rows = joinedRows(scan);
   let entries: Iterable<Entry> = grouped
-    ? groups(rows, groupKeys, slots, streamGroups, tables.length, having, project)
+    ? groups(rows, groupKeys, slots, prefix, tables.length, having, project)
     : (function* () {
         for (const row of rows) yield project(row, []);
       })();

@@ -5,16 +5,27 @@ import type { AggregateSlot, Condition, RowTuple, Scalar } from "./compile.ts";
 import type { Entry } from "./select-list.ts";
 import type { ExprType, SqlValue } from "./values.ts";
 
-/** GROUP BY the first key columns (in any order): groups arrive one after another, in key order. */
-export function groupsFollowKey(groupBy: Expr[], tables: readonly BoundTable[], key: readonly string[]): boolean {
-  const columns = new Set<string>();
-  for (const expr of groupBy) {
-    if (expr.kind !== "column") return false;
+/**
+ * The GROUP BY expressions (by position) that name the first key columns of the first table —
+ * at least its first key column — or null. Rows come in key order, so the groups of one value
+ * of those columns arrive together, whatever else the GROUP BY names (`GROUP BY S.STOCKREF,
+ * I.CODE` over a join): they can be closed when it changes, and a page of them needs no full scan.
+ */
+export function streamingPrefix(
+  groupBy: Expr[],
+  tables: readonly BoundTable[],
+  key: readonly string[],
+): number[] | null {
+  const named = groupBy.map((expr) => {
+    if (expr.kind !== "column") return null;
     const bound = bindColumn(tables, expr);
-    if (bound.table !== 0) return false;
-    columns.add(bound.column);
-  }
-  return [...columns].every((c) => key.slice(0, columns.size).includes(c));
+    return bound.table === 0 ? bound.column : null;
+  });
+  let n = 0;
+  while (n < key.length && named.includes(key[n] as string)) n++;
+  if (n === 0) return null;
+  const prefix = key.slice(0, n);
+  return named.flatMap((column, position) => (column !== null && prefix.includes(column) ? [position] : []));
 }
 
 /**
@@ -25,7 +36,8 @@ export function* groups(
   rows: Iterable<RowTuple>,
   keys: { fn: Scalar; type: ExprType }[],
   slots: AggregateSlot[],
-  streamed: boolean,
+  /** From `streamingPrefix`: the group keys whose change closes the open groups; null gathers all first. */
+  streamed: number[] | null,
   width: number,
   having: Condition | undefined,
   project: (row: RowTuple, aggs: SqlValue[]) => Entry,
@@ -50,29 +62,33 @@ export function* groups(
     keys.length === 1 && only
       ? keyOf(only.fn(row, []), only.type)
       : JSON.stringify(keys.map((k) => keyOf(k.fn(row, []), k.type)));
+  const open = new Map<string | number, { first: RowTuple; acc: Accumulator }>();
   if (streamed) {
-    // In key order a new key closes the group before it.
-    let current: { key: string | number; first: RowTuple; acc: Accumulator } | undefined;
+    // In key order a new prefix value closes every group of the one before.
+    const prefixKeys = streamed.flatMap((k) => (keys[k] ? [keys[k]] : []));
+    const prefixOf = (row: RowTuple) => JSON.stringify(prefixKeys.map((k) => keyOf(k.fn(row, []), k.type)));
+    let prefix: string | undefined;
     for (const row of rows) {
-      const key = keyOfRow(row);
-      if (current?.key !== key) {
-        if (current) yield* finish(current.first, current.acc);
-        current = { key, first: row, acc: new Accumulator(slots) };
+      const current = prefixOf(row);
+      if (current !== prefix) {
+        for (const g of open.values()) yield* finish(g.first, g.acc);
+        open.clear();
+        prefix = current;
       }
-      current.acc.add(row);
+      add(open, keyOfRow(row), row);
     }
-    if (current) yield* finish(current.first, current.acc);
+    for (const g of open.values()) yield* finish(g.first, g.acc);
     return;
   }
-  const open = new Map<string | number, { first: RowTuple; acc: Accumulator }>();
-  for (const row of rows) {
-    const key = keyOfRow(row);
-    let group = open.get(key);
+  for (const row of rows) add(open, keyOfRow(row), row);
+  for (const g of open.values()) yield* finish(g.first, g.acc);
+
+  function add(groups: typeof open, key: string | number, row: RowTuple) {
+    let group = groups.get(key);
     if (!group) {
       group = { first: row, acc: new Accumulator(slots) };
-      open.set(key, group);
+      groups.set(key, group);
     }
     group.acc.add(row);
   }
-  for (const g of open.values()) yield* finish(g.first, g.acc);
 }
