@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { Connector, ConnectorContext, SourcePage } from "../../src/connectors/definition.ts";
-import { bindConnector } from "../../src/connectors/instance.ts";
+import type { Connector, SourcePage } from "../../src/connectors/definition.ts";
+import { type BindOptions, boundConnector } from "./connectors.ts";
 import { SIMS } from "./sims.ts";
 import { newMerchant } from "./unique.ts";
 
@@ -44,30 +44,14 @@ export const logoCredentials = (tenant: string, overrides: Record<string, unknow
   ...overrides,
 });
 
-/**
- * The Logo connector bound to `tenant` as the gateway binds it (credentials and settings parsed
- * by the connector's schemas), calling the simulator with plain fetch (no guard) unless given one.
- */
-export function logoConnector(
-  tenant: string,
-  options: {
-    credentials?: Record<string, unknown>;
-    settings?: Record<string, unknown>;
-    integrationId?: string;
-    fetch?: ConnectorContext["fetch"];
-  } = {},
-): Connector {
-  return bindConnector(
-    {
-      id: options.integrationId ?? `int_${tenant}`,
-      merchantId: tenant,
-      connector: "logo",
-      settings: options.settings ?? {},
-    },
+/** The Logo connector bound to `tenant` (see `boundConnector`). */
+export const logoConnector = (tenant: string, options: BindOptions = {}): Connector =>
+  boundConnector(
+    "logo",
+    { id: options.integrationId ?? `int_${tenant}`, merchantId: tenant },
     logoCredentials(tenant, options.credentials),
-    { fetch: options.fetch ?? ((url, init) => fetch(url, init)) },
+    options,
   );
-}
 
 export interface ReadResult {
   rows: Record<string, unknown>[];

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import type { Connector, ConnectorContext, PlatformOrder } from "../../src/connectors/definition.ts";
-import { bindConnector } from "../../src/connectors/instance.ts";
+import type { Connector, PlatformOrder } from "../../src/connectors/definition.ts";
 import { UpstreamError } from "../../src/net/upstream-error.ts";
+import { type BindOptions, boundConnector } from "./connectors.ts";
 import { SIMS } from "./sims.ts";
 
 /** A fresh simulated Netsis ERP: every test uses its own tenant. */
@@ -61,27 +61,14 @@ export const netsisCredentials = (tenant: string, overrides: Record<string, unkn
   ...overrides,
 });
 
-/** The connector bound to a tenant, as the gateway would bind it (without the guard). */
-export function netsisConnector(
-  tenant: string,
-  options: {
-    credentials?: Record<string, unknown>;
-    settings?: Record<string, unknown>;
-    integrationId?: string;
-    fetch?: ConnectorContext["fetch"];
-  } = {},
-): Connector {
-  return bindConnector(
-    {
-      id: options.integrationId ?? `int-${crypto.randomUUID()}`,
-      merchantId: "m-netsis",
-      connector: "netsis",
-      settings: options.settings ?? {},
-    },
+/** The Netsis connector bound to `tenant`, as the gateway would bind it (see `boundConnector`). */
+export const netsisConnector = (tenant: string, options: BindOptions = {}): Connector =>
+  boundConnector(
+    "netsis",
+    { id: options.integrationId ?? `int-${crypto.randomUUID()}`, merchantId: "m-netsis" },
     netsisCredentials(tenant, options.credentials),
-    { fetch: options.fetch ?? ((url, init) => fetch(url, init)) },
+    options,
   );
-}
 
 /** The UpstreamError a call fails with (and fails the test when it does not fail). */
 export async function upstreamFailure(promise: Promise<unknown>): Promise<UpstreamError> {
@@ -205,4 +192,11 @@ export const netsisSlip = (
 /** How many requests carrying a token or credentials came with each Host. */
 export async function netsisHosts(tenant: string): Promise<Record<string, number>> {
   return ((await (await admin(tenant, "/stats")).json()) as { hosts: Record<string, number> }).hosts;
+}
+
+/** A fresh tenant, configured when `config` is given, and a token of its default user. */
+export async function netsisSession(label: string, config?: Record<string, unknown>) {
+  const tenant = newTenant(label);
+  if (config) await configureNetsis(tenant, config);
+  return { tenant, token: await netsisToken(tenant) };
 }

@@ -1,18 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
-  configureNetsis,
   netsisCall,
   netsisControl,
   netsisItem,
+  netsisSession,
   netsisSlip,
   netsisToken,
-  newTenant,
 } from "../../../helpers/netsis.ts";
 
 async function session(label: string, config?: Record<string, unknown>) {
-  const tenant = newTenant(label);
-  if (config) await configureNetsis(tenant, config);
-  const token = await netsisToken(tenant);
+  const { tenant, token } = await netsisSession(label, config);
   const sql = async (tsql: string) => netsisCall(tenant, token, `/Queries?tsql=${encodeURIComponent(tsql)}`);
   return { tenant, token, sql };
 }

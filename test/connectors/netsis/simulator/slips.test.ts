@@ -4,6 +4,7 @@ import {
   netsisCall,
   netsisControl,
   netsisItem,
+  netsisSession,
   netsisSlip,
   netsisSlips,
   netsisToken,
@@ -11,9 +12,7 @@ import {
 } from "../../../helpers/netsis.ts";
 
 async function session(label: string, config?: Record<string, unknown>) {
-  const tenant = newTenant(label);
-  if (config) await configureNetsis(tenant, config);
-  const token = await netsisToken(tenant);
+  const { tenant, token } = await netsisSession(label, config);
   const post = async (body: unknown, path = "/ItemSlips") => (await netsisCall(tenant, token, path, { body })).body;
   const get = async (path: string) => (await netsisCall(tenant, token, path)).body;
   return { tenant, token, post, get };
