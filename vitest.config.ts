@@ -2,7 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { buildSimulators } from "./scripts/lib/build-simulators.ts";
-import { declaredCrons, fastQueueConsumers } from "./scripts/lib/wrangler-config.ts";
+import { declaredCrons, declaredRateLimits, fastQueueConsumers } from "./scripts/lib/wrangler-config.ts";
 
 // Fixed, test-only secrets. Bindings win over .dev.vars (so local runs match CI); process.env
 // only quiets wrangler's "missing required secrets" warning on a fresh clone.
@@ -33,12 +33,21 @@ export default defineConfig(async () => {
             ...TEST_SECRETS,
             TEST_MIGRATIONS: migrations,
             TEST_CRONS: declaredCrons(),
+            TEST_RATE_LIMITS: declaredRateLimits(),
             LOG_LEVEL: "error",
             PLATFORM_API_URL: `${SIMS_ORIGIN}/platform`,
             // Retries come back at once in tests; the backoff itself has unit tests.
             SYNC_RETRY_BASE_SECONDS: "0",
           },
           queueConsumers: fastQueueConsumers(),
+          // The whole suite calls the API thousands of times a minute as a handful of subjects, so
+          // the API's limiters get room here; test/http/rate-limit.test.ts puts the tight one in
+          // their place to see the real binding refuse.
+          ratelimits: {
+            CLIENT_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
+            PRINCIPAL_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+            TEST_TIGHT_RATE_LIMIT: { namespace_id: "1999", simple: { limit: 3, period: 60 } },
+          },
           outboundService: "sims",
           workers: [
             {

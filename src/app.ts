@@ -6,6 +6,7 @@ import type { AppEnv } from "./env.ts";
 import { AppError } from "./http/errors.ts";
 import { noStore, requestContext, withConfig } from "./http/middleware.ts";
 import { notFoundOrMethodNotAllowed } from "./http/not-found.ts";
+import { clientRateLimit, principalRateLimit } from "./http/rate-limit.ts";
 import { errorResponse, renderError } from "./http/render-error.ts";
 import { validationHook } from "./http/validation.ts";
 import { auditRoutes } from "./routes/audit.ts";
@@ -40,6 +41,8 @@ export function createApp() {
         formAction: ["'none'"],
       },
     }),
+    // Before anything costly (auth, audit writes): a flood from one address stops here.
+    clientRateLimit(),
   );
   const jsonBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,
@@ -52,6 +55,7 @@ export function createApp() {
     (c, next) => (c.req.path.endsWith("/upload") ? next() : jsonBodyLimit(c, next)),
     withConfig(),
     requireAuth(),
+    principalRateLimit(),
   );
 
   app.route("/", healthRoutes);

@@ -16,6 +16,8 @@ export interface Config {
   platform: { baseUrl: string; token: string; batchSize: number };
   retry: { baseSeconds: number; capSeconds: number };
   maxUploadBytes: number;
+  /** Caps per merchant, so that one merchant can neither fill the database nor the queues. */
+  limits: { integrationsPerMerchant: number; activeRunsPerMerchant: number };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -52,6 +54,8 @@ const EnvSchema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  MAX_INTEGRATIONS_PER_MERCHANT: z.coerce.number().int().min(1).max(100_000).default(100),
+  MAX_ACTIVE_RUNS_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
 });
 
 // Parsing imports CryptoKeys (async), so it is done once per `env` object and remembered.
@@ -109,6 +113,10 @@ async function parse(env: Env): Promise<ConfigResult> {
       },
       retry: { baseSeconds: e.SYNC_RETRY_BASE_SECONDS, capSeconds: e.SYNC_RETRY_CAP_SECONDS },
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      limits: {
+        integrationsPerMerchant: e.MAX_INTEGRATIONS_PER_MERCHANT,
+        activeRunsPerMerchant: e.MAX_ACTIVE_RUNS_PER_MERCHANT,
+      },
     },
   };
 }

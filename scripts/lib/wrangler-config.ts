@@ -36,3 +36,14 @@ export function declaredCrons(): string[] {
 function readWranglerToml() {
   return unstable_readConfig({ config: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) });
 }
+
+/** The [[ratelimits]] bindings of wrangler.toml: name, limit and period (seconds). */
+export function declaredRateLimits(): { name: string; limit: number; period: number }[] {
+  return (readWranglerToml().ratelimits ?? []).map(
+    (r: { name: string; simple: { limit: number; period: number } }) => ({
+      name: r.name,
+      limit: r.simple.limit,
+      period: r.simple.period,
+    }),
+  );
+}

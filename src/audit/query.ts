@@ -28,6 +28,11 @@ export const AuditEntryView = z
     requestId: z.string().nullable(),
     ip: z.string().nullable(),
     details: z.record(z.string(), z.unknown()).nullable(),
+    count: z.number().int().openapi({
+      description:
+        "How many times this happened: repeated security events from one source are one entry per 10 minutes",
+    }),
+    lastAt: z.iso.datetime().openapi({ description: "When the last of `count` happened (`at` is the first)" }),
   })
   .openapi("AuditEntry");
 export type AuditEntry = z.infer<typeof AuditEntryView>;
@@ -71,5 +76,7 @@ function toAuditView(row: AuditRow): AuditEntry {
     requestId: row.requestId,
     ip: row.ip,
     details: row.details,
+    count: row.count,
+    lastAt: (row.lastAt ?? row.at).toISOString(),
   };
 }

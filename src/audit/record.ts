@@ -1,8 +1,9 @@
-import { type SQL, sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Context } from "hono";
 import type { Role } from "../auth/principal.ts";
 import type { Db } from "../db/client.ts";
+import { literalRow } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
 import { auditLog } from "../db/schema.ts";
 import type { AppEnv } from "../env.ts";
@@ -24,7 +25,8 @@ export type AuditAction =
   | "dead_letter.deleted"
   | "auth.token_rejected"
   | "auth.forbidden"
-  | "auth.cross_tenant_denied";
+  | "auth.cross_tenant_denied"
+  | "auth.rate_limited";
 
 /** Who did it and from where, taken from the request. */
 export interface AuditActor {
@@ -67,31 +69,16 @@ export function auditInsert(db: Db, actor: AuditActor, event: AuditEvent) {
  * a batch is one transaction, so the entry is written exactly when the change is.
  */
 export function auditInsertIfMatches(db: Db, actor: AuditActor, event: AuditEvent, table: SQLiteTable, where: SQL) {
-  const row = auditRow(actor, event);
-  const literal = <T>(value: T, name: string) => sql`${value}`.as(name);
   return db.insert(auditLog).select(
     db
-      .select({
-        id: literal(row.id, "id"),
-        at: literal(row.at.getTime(), "at"),
-        actor: literal(row.actor, "actor"),
-        role: literal(row.role, "role"),
-        merchantId: literal(row.merchantId, "merchantId"),
-        action: literal(row.action, "action"),
-        outcome: literal(row.outcome, "outcome"),
-        targetType: literal(row.targetType, "targetType"),
-        targetId: literal(row.targetId, "targetId"),
-        requestId: literal(row.requestId, "requestId"),
-        ip: literal(row.ip, "ip"),
-        details: literal(row.details === null ? null : JSON.stringify(row.details), "details"),
-      })
+      .select(literalRow(auditLog, auditRow(actor, event)))
       .from(table)
       .where(where)
-      .limit(1),
+      .limit(1) as never,
   );
 }
 
-function auditRow(actor: AuditActor, event: AuditEvent): typeof auditLog.$inferInsert & { at: Date } {
+export function auditRow(actor: AuditActor, event: AuditEvent): typeof auditLog.$inferInsert & { at: Date } {
   return {
     id: newId("aud"),
     at: new Date(),
@@ -104,11 +91,31 @@ function auditRow(actor: AuditActor, event: AuditEvent): typeof auditLog.$inferI
     targetId: event.target?.id ?? null,
     requestId: actor.requestId,
     ip: actor.ip,
-    details: event.details ? redact(event.details) : null,
+    details: event.details ? capDetails(redact(event.details)) : null,
   };
 }
 
 /** Writes one audit entry on its own (security events, which have no change to join). */
 export async function recordAudit(db: Db, actor: AuditActor, event: AuditEvent): Promise<void> {
   await auditInsert(db, actor, event);
+}
+
+/** Longest string kept in an entry's details, and the most its details may take as JSON. */
+export const MAX_DETAIL_STRING = 256;
+export const MAX_DETAILS_JSON = 2048;
+
+/**
+ * What one entry stores is bounded, whatever a caller sends: a 60 KB request path is kept as
+ * its first 256 characters and its length, and details that are still too big as their keys.
+ */
+export function capDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const capped = JSON.parse(
+    JSON.stringify(details, (_key, value: unknown) =>
+      typeof value === "string" && value.length > MAX_DETAIL_STRING
+        ? `${value.slice(0, MAX_DETAIL_STRING)}… (${value.length} characters)`
+        : value,
+    ),
+  ) as Record<string, unknown>;
+  if (JSON.stringify(capped).length <= MAX_DETAILS_JSON) return capped;
+  return { truncated: true, keys: Object.keys(capped).slice(0, 32) };
 }

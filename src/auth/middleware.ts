@@ -1,6 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { actorFromContext, recordAudit } from "../audit/record.ts";
-import { getDb } from "../db/client.ts";
+import { auditSecurityEvent } from "../audit/security.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../http/errors.ts";
 import { verifyJwt } from "./jwt.ts";
@@ -8,7 +7,8 @@ import { principalFromClaims, type Role } from "./principal.ts";
 
 /**
  * Authenticates `Authorization: Bearer <jwt>` and sets `principal`. Every refusal is a 401
- * with a `WWW-Authenticate` header, and is audited as `auth.token_rejected` with its reason.
+ * with a `WWW-Authenticate` header, and is audited as `auth.token_rejected` with its reason
+ * (counted per source and window, written after the answer: src/audit/security.ts).
  * Needs `withConfig` before it.
  */
 export function requireAuth(): MiddlewareHandler<AppEnv> {
@@ -45,7 +45,7 @@ export const requireWriter = () => requireRole("admin", "merchant");
 
 /** Audits a forbidden action and throws the 403. */
 export async function forbid(c: Context<AppEnv>, reason: string): Promise<never> {
-  await recordAudit(getDb(c.env), actorFromContext(c), {
+  auditSecurityEvent(c, {
     action: "auth.forbidden",
     outcome: "denied",
     details: { method: c.req.method, path: c.req.path, reason },
@@ -59,7 +59,7 @@ export async function forbid(c: Context<AppEnv>, reason: string): Promise<never>
  */
 export async function denyCrossTenant(c: Context<AppEnv>, target: { type: string; id: string }): Promise<never> {
   c.get("log").warn("cross-tenant access denied", { target });
-  await recordAudit(getDb(c.env), actorFromContext(c), {
+  auditSecurityEvent(c, {
     action: "auth.cross_tenant_denied",
     outcome: "denied",
     target,
@@ -70,7 +70,7 @@ export async function denyCrossTenant(c: Context<AppEnv>, target: { type: string
 
 async function reject(c: Context<AppEnv>, reason: string, message: string): Promise<never> {
   c.get("log").warn("token rejected", { reason });
-  await recordAudit(getDb(c.env), actorFromContext(c), {
+  auditSecurityEvent(c, {
     action: "auth.token_rejected",
     outcome: "denied",
     details: { method: c.req.method, path: c.req.path, reason },

@@ -62,8 +62,15 @@ export const auditLog = sqliteTable(
     requestId: text("request_id"),
     ip: text("ip"),
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** Repeated security events of one kind from one source are one entry per window, counted. */
+    count: integer("count").notNull().default(1),
+    /** When the last of `count` happened; `at` is the first. */
+    lastAt: integer("last_at", { mode: "timestamp_ms" }),
+    /** Hash of (action, actor, source, reason, target, window) for counted entries; null otherwise. */
+    aggregateKey: text("aggregate_key"),
   },
   (t) => [
+    uniqueIndex("audit_aggregate_key_idx").on(t.aggregateKey),
     index("audit_at_idx").on(t.at),
     index("audit_merchant_at_idx").on(t.merchantId, t.at),
     index("audit_target_idx").on(t.targetType, t.targetId),
@@ -140,6 +147,8 @@ export const syncRuns = sqliteTable(
     index("sync_runs_integration_created_idx").on(t.integrationId, t.createdAt),
     index("sync_runs_merchant_created_idx").on(t.merchantId, t.createdAt),
     index("sync_runs_status_updated_idx").on(t.status, t.updatedAt),
+    // Counts a merchant's active runs against MAX_ACTIVE_RUNS_PER_MERCHANT without a scan.
+    index("sync_runs_merchant_active_idx").on(t.merchantId).where(sql`status IN ('queued', 'running')`),
   ],
 );
 

@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
-import { app } from "../../src/app.ts";
+import { env } from "cloudflare:workers";
+import worker from "../../src/index.ts";
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -18,7 +18,7 @@ export interface ApiOptions {
   env?: Record<string, unknown>;
 }
 
-/** Calls the gateway over its real fetch handler and parses the JSON answer. */
+/** Calls the gateway's fetch handler and parses the JSON answer. */
 export async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
@@ -28,14 +28,11 @@ export async function api<T = any>(method: string, path: string, options: ApiOpt
     headers["Content-Type"] ??= "application/json";
   }
   const request = new Request(`https://gateway.test${path}`, { method, headers, body });
-  let res: Response;
-  if (options.env) {
-    const ctx = createExecutionContext();
-    res = await app.fetch(request, { ...env, ...options.env } as Env, ctx);
-    await waitOnExecutionContext(ctx);
-  } else {
-    res = await exports.default.fetch(request);
-  }
+  // The Worker's own fetch handler with an execution context the test waits on, so that work
+  // done after the answer (audit entries of refusals, `waitUntil`) has landed when this returns.
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(request, (options.env ? { ...env, ...options.env } : env) as Env, ctx);
+  await waitOnExecutionContext(ctx);
   const text = await res.text();
   let parsed: unknown = text;
   try {

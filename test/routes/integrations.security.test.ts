@@ -6,7 +6,7 @@ import { toBase64Url } from "../../src/crypto/encoding.ts";
 import { type ApiOptions, type ApiResponse, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, tokenFor, viewer } from "../helpers/auth.ts";
 import { integrationRow, integrationRows } from "../helpers/db.ts";
-import { newMerchant } from "../helpers/unique.ts";
+import { newClientAddress, newMerchant } from "../helpers/unique.ts";
 
 const newRequestId = () => `test-${crypto.randomUUID()}`;
 const now = () => Math.floor(Date.now() / 1000);
@@ -26,7 +26,10 @@ async function auditOf(requestId: string, action: string): Promise<AuditEntry[]>
 /** Calls the API with a fresh X-Request-Id, so its audit entries can be found again. */
 async function call(method: string, path: string, options: ApiOptions = {}) {
   const requestId = newRequestId();
-  const res = await api(method, path, { ...options, headers: { ...options.headers, "X-Request-Id": requestId } });
+  const res = await api(method, path, {
+    ...options,
+    headers: { ...options.headers, "X-Request-Id": requestId, "CF-Connecting-IP": newClientAddress() },
+  });
   expect(res.body.requestId).toBe(requestId);
   return { res, requestId };
 }

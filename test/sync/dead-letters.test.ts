@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { platformRecords, putFile, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
-import { newMerchant } from "../helpers/unique.ts";
+import { newClientAddress, newMerchant } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "DL-1,One,1,1", "DL-2,Two,2,2"].join("\n");
 
@@ -84,7 +84,10 @@ async function auditOfRequest(requestId: string) {
 /** Calls the API with a fresh X-Request-Id and returns the answer and that id. */
 async function call(method: string, path: string, token: string) {
   const requestId = `test-${crypto.randomUUID()}`;
-  const res = await api(method, path, { token, headers: { "X-Request-Id": requestId } });
+  const res = await api(method, path, {
+    token,
+    headers: { "X-Request-Id": requestId, "CF-Connecting-IP": newClientAddress() },
+  });
   return { res, requestId };
 }
 

@@ -5,7 +5,7 @@ import { registerConnector } from "../../src/connectors/index.ts";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
-import { newMerchant, pause } from "../helpers/unique.ts";
+import { newClientAddress, newMerchant, pause } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "R-1,One,1.50,1", "R-2,Two,2.50,2", "R-3,Three,3.50,3"].join("\n");
 
@@ -184,7 +184,7 @@ describe("POST /api/integrations/{id}/sync", () => {
     const res = await api("POST", `/api/integrations/${id}/sync`, {
       token: await viewer(merchantId),
       body: {},
-      headers: { "X-Request-Id": requestId },
+      headers: { "X-Request-Id": requestId, "CF-Connecting-IP": newClientAddress() },
     });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe("FORBIDDEN");
@@ -199,7 +199,7 @@ describe("POST /api/integrations/{id}/sync", () => {
     const res = await api("POST", `/api/integrations/${id}/sync`, {
       token: await merchant(newMerchant("m-intruder")),
       body: {},
-      headers: { "X-Request-Id": requestId },
+      headers: { "X-Request-Id": requestId, "CF-Connecting-IP": newClientAddress() },
     });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe("NOT_FOUND");
@@ -459,7 +459,7 @@ describe("GET /api/runs/{runId}", () => {
     const requestId = `test-${crypto.randomUUID()}`;
     const foreign = await api("GET", `/api/runs/${runId}`, {
       token: await merchant(newMerchant("m-run-other")),
-      headers: { "X-Request-Id": requestId },
+      headers: { "X-Request-Id": requestId, "CF-Connecting-IP": newClientAddress() },
     });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error).toBe(`Run ${runId} not found`);
