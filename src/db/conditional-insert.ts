@@ -1,5 +1,6 @@
-import { getTableColumns, is, SQL, sql } from "drizzle-orm";
+import { getTableColumns, is, lt, SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "./client.ts";
 
 /**
  * `row` as a SELECT list of literals in `table`'s column order, for `db.insert(table).select(…)`:
@@ -8,7 +9,7 @@ import type { SQLiteTable } from "drizzle-orm/sqlite-core";
  * integration still has this version", "while the merchant has fewer than N". Columns the row
  * leaves out get their declared default.
  *
- * @example db.insert(t).select(db.select(literalRow(t, row)).from(t).where(eq(t.merchantId, m)).having(sql`count(*) < 10`))
+ * @example db.insert(t).select(db.select(literalRow(t, row)).from(t).where(eq(t.id, id)).limit(1))
  */
 export function literalRow<T extends SQLiteTable>(table: T, row: T["$inferInsert"]): Record<string, SQL.Aliased> {
   const values = row as Record<string, unknown>;
@@ -20,4 +21,24 @@ export function literalRow<T extends SQLiteTable>(table: T, row: T["$inferInsert
       return [name, (is(literal, SQL) ? literal : sql`${literal}`).as(name)];
     }),
   );
+}
+
+/**
+ * Inserts `row` into `table` only while fewer than `cap` rows of `table` match `where`: counted
+ * and written in one statement, so that racing requests cannot pass the cap together. The
+ * insert reports `meta.changes` 0 when the cap was reached.
+ */
+export function insertWhileFewer<T extends SQLiteTable>(
+  db: Db,
+  table: T,
+  row: T["$inferInsert"],
+  where: SQL,
+  cap: number,
+) {
+  const tally = db
+    .select({ n: sql<number>`count(*)`.as("n") })
+    .from(table)
+    .where(where)
+    .as("tally");
+  return db.insert(table).select(db.select(literalRow(table, row)).from(tally).where(lt(tally.n, cap)) as never);
 }

@@ -3,6 +3,7 @@ import { type AuditActor, auditInsert, auditInsertIfMatches } from "../audit/rec
 import type { Config } from "../config.ts";
 import { connectorOf } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
+import { insertWhileFewer } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
 import {
   deadLetters,
@@ -68,16 +69,24 @@ export async function createIntegration(
     nextSyncAt: input.type === "webhook" ? null : now,
   };
   const details = { name: row.name, connector: row.connector, type: row.type, fieldsSet: row.credentialFields };
-  await write(deps, row, [
-    deps.db.insert(integrations).values(row),
-    auditInsert(deps.db, deps.actor, {
-      action: "integration.created",
-      outcome: "success",
-      merchantId,
-      target: target(id),
-      details,
-    }),
+  const cap = deps.config.limits.integrationsPerMerchant;
+  // One statement counts and inserts, so that concurrent creates cannot pass the cap together.
+  const [inserted] = await write(deps, row, [
+    insertWhileFewer(deps.db, integrations, row, eq(integrations.merchantId, merchantId), cap),
+    auditInsertIfMatches(
+      deps.db,
+      deps.actor,
+      { action: "integration.created", outcome: "success", merchantId, target: target(id), details },
+      integrations,
+      eq(integrations.id, id),
+    ),
   ]);
+  if (inserted.meta.changes !== 1) {
+    throw new AppError(
+      "QUOTA_EXCEEDED",
+      `Merchant ${merchantId} already has ${cap} integrations, the most allowed (MAX_INTEGRATIONS_PER_MERCHANT); delete one or ask an operator to raise the cap`,
+    );
+  }
   const advice = def.advise?.(credentials.value, settings.value) ?? [];
   return { row, warnings: [...credentials.warnings, ...settings.warnings, ...advice] };
 }

@@ -88,11 +88,11 @@ export async function documentNumberFor(
   return documentNumber(orderNumber, max);
 }
 
-/** Orders go on the priority queue: a customer is waiting for them, a catalogue sync is not. */
+/** Orders have a queue of their own: a customer is waiting for them, and no burst of syncs may stand in front. */
 export async function enqueueOrder(env: Env, db: Db, order: Pick<OrderRow, "id" | "integrationId">, delaySeconds = 0) {
   const message: OrderExportMessage = { kind: "order.export", orderId: order.id, integrationId: order.integrationId };
   try {
-    await env.SYNC_QUEUE_PRIORITY.send(message, delaySeconds > 0 ? { delaySeconds } : {});
+    await env.ORDER_QUEUE.send(message, delaySeconds > 0 ? { delaySeconds } : {});
   } catch (error) {
     await db
       .update(orders)

@@ -3,7 +3,8 @@ import { consumeDeadLetters } from "./dead-letter-consumer.ts";
 import { consumeSyncJobs } from "./sync-consumer.ts";
 
 /**
- * The `queue()` handler. Sync jobs arrive on `igw-sync` and `igw-sync-priority`, dead letters
+ * The `queue()` handler. Sync jobs arrive on `igw-sync` and `igw-sync-priority`, orders on
+ * `igw-orders` (one consumer serves all three), dead letters
  * on `igw-sync-dlq`; each has its own consumer. Messages are acknowledged or retried one by
  * one and nothing here throws, so one bad message never makes the runtime redeliver a batch.
  */

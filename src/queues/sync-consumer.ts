@@ -87,7 +87,12 @@ function classify(error: unknown): { retryable: boolean; message: string; retryA
 /** Puts a job back on its queue until the guard's time, and notes why it waits. */
 async function waitForGuard(env: Env, queue: string, job: SyncMessage, wait: GuardWait, log: Logger): Promise<void> {
   const delaySeconds = Math.min(43_200, Math.max(1, Math.ceil((wait.retryAt - Date.now()) / 1000)));
-  const target = queue.endsWith("-priority") ? env.SYNC_QUEUE_PRIORITY : env.SYNC_QUEUE;
+  const target =
+    job.kind === "order.export"
+      ? env.ORDER_QUEUE
+      : queue.endsWith("-priority")
+        ? env.SYNC_QUEUE_PRIORITY
+        : env.SYNC_QUEUE;
   await target.send(job, { delaySeconds });
   log.info("job waits for the guard", { reason: wait.reason, delaySeconds });
   await jobKind(job).note(env, job, { error: wait.message, retryAt: new Date(wait.retryAt) });

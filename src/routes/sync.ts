@@ -8,7 +8,7 @@ import { accepted, ok, paginated } from "../http/envelope.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { bearerSecurity, dataResponse, errorResponses, PageQuery, pageResponse } from "../openapi/schemas.ts";
 import { listRuns } from "../sync/queries.ts";
-import { findRun, startRun } from "../sync/runs.ts";
+import { findRun, startedOrLimited, startRun } from "../sync/runs.ts";
 import { RunView, toRunView } from "../sync/view.ts";
 import { visible, visibleIntegration } from "./access.ts";
 import { createRouter } from "./router.ts";
@@ -54,20 +54,21 @@ syncRoutes.openapi(
     request: { params: IntegrationParams, body: { content: { "application/json": { schema: SyncBody } } } },
     responses: {
       202: dataResponse(Started, "Queued (or coalesced)"),
-      ...errorResponses(400, 401, 403, 404, 409, 415, 500, 503),
+      ...errorResponses(400, 401, 403, 404, 409, 415, 429, 500, 503),
     },
   }),
   async (c) => {
     const integration = await visibleIntegration(c, c.req.valid("param").id);
     const body = c.req.valid("json");
     const db = getDb(c.env);
-    const { run, coalesced } = await startRun(c.env, db, integration, {
+    const outcome = await startRun(c.env, db, integration, {
       type: body.type,
       trigger: "manual",
       priority: body.priority,
       delaySeconds: Math.ceil(body.delay / 1000),
       force: body.force,
     });
+    const { run, coalesced } = startedOrLimited(outcome, integration.merchantId);
     if (!coalesced) {
       await recordAudit(db, actorFromContext(c), {
         action: "sync.triggered",

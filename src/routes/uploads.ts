@@ -9,7 +9,7 @@ import { accepted } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { bearerSecurity, dataResponse, errorResponses } from "../openapi/schemas.ts";
-import { findActiveRun, startRun } from "../sync/runs.ts";
+import { findActiveRun, startedOrLimited, startRun } from "../sync/runs.ts";
 import { cleanUpSource } from "../sync/sources.ts";
 import { RunView, toRunView } from "../sync/view.ts";
 import { visibleIntegration } from "./access.ts";
@@ -93,9 +93,10 @@ uploadRoutes.openapi(
       ...stored,
       createdAt: new Date(),
     });
-    let started: Awaited<ReturnType<typeof startRun>>;
+    let started: ReturnType<typeof startedOrLimited>;
     try {
-      started = await startRun(c.env, db, integration, { type, trigger: "upload", force, source });
+      const outcome = await startRun(c.env, db, integration, { type, trigger: "upload", force, source });
+      started = startedOrLimited(outcome, integration.merchantId);
     } catch (error) {
       await cleanUpSource(c.env, { source }); // no run will ever read it
       throw error;

@@ -126,7 +126,7 @@ async function runTarget(env: Env, db: Db, job: SyncPageMessage) {
   };
 }
 
-/** A dead order export: the order goes back to queued and the job to the priority queue. */
+/** A dead order export: the order goes back to queued and the job to the orders queue. */
 async function orderTarget(env: Env, db: Db, job: OrderExportMessage) {
   const order = await findOrder(db, job.orderId);
   if (!order) throw new AppError("CONFLICT", "This dead letter cannot be replayed: its order no longer exists");
@@ -143,7 +143,7 @@ async function orderTarget(env: Env, db: Db, job: OrderExportMessage) {
       .update(orders)
       .set({ status: "failed", updatedAt: new Date() })
       .where(and(eq(orders.id, order.id), eq(orders.status, "queued"))),
-    send: () => env.SYNC_QUEUE_PRIORITY.send(job),
+    send: () => env.ORDER_QUEUE.send(job),
   };
 }
 

@@ -1,6 +1,8 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, count, eq, inArray, type SQL } from "drizzle-orm";
+import { requireConfig } from "../config.ts";
 import { connectorOf } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
+import { insertWhileFewer } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
 import { type IntegrationRow, type RUN_TRIGGERS, type SyncRunRow, syncRuns } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
@@ -21,18 +23,28 @@ export interface StartRunRequest {
   triggerKey?: string;
 }
 
+/** What starting a run came to: a new run, the active one of its type, or no room for it now. */
+export type StartOutcome =
+  | { kind: "started"; run: SyncRunRow }
+  | { kind: "coalesced"; run: SyncRunRow }
+  | { kind: "busy"; cap: number };
+
 /**
  * Starts a run and enqueues its first page — or, while a run of the same type is queued or
- * running, returns that one (`coalesced`). The partial unique index on active runs makes this
- * safe against concurrent triggers.
+ * running, returns that one (`coalesced`) — or, when the merchant already has
+ * MAX_ACTIVE_RUNS_PER_MERCHANT runs queued or running, starts nothing (`busy`): one merchant's
+ * burst of syncs must not fill the queues that every merchant shares. The insert counts and
+ * writes in one statement, and the partial unique index on active runs makes coalescing safe
+ * against concurrent triggers.
  */
 export async function startRun(
   env: Env,
   db: Db,
   integration: IntegrationRow,
   request: StartRunRequest,
-): Promise<{ run: SyncRunRow; coalesced: boolean }> {
+): Promise<StartOutcome> {
   const { streams, entities } = planRun(connectorOf(integration.connector), request.type);
+  const cap = (await requireConfig(env)).limits.activeRunsPerMerchant;
   const now = new Date();
   const run: SyncRunRow = {
     id: newId("run"),
@@ -65,13 +77,14 @@ export async function startRun(
     finishedAt: null,
     updatedAt: now,
   };
-  const inserted = await db.insert(syncRuns).values(run).onConflictDoNothing();
-  if (inserted.meta.changes !== 1) {
+  const insert = () =>
+    insertWhileFewer(db, syncRuns, run, activeOf(integration.merchantId) as SQL, cap).onConflictDoNothing();
+  if ((await insert()).meta.changes !== 1) {
     const existing = await findExistingRun(db, integration.id, request);
-    if (existing) return { run: existing, coalesced: true };
+    if (existing) return { kind: "coalesced", run: existing };
+    if ((await activeRunCount(db, integration.merchantId)) >= cap) return { kind: "busy", cap };
     // The active run finished between our insert and our look-up: try once more.
-    const again = await db.insert(syncRuns).values(run).onConflictDoNothing();
-    if (again.meta.changes !== 1)
+    if ((await insert()).meta.changes !== 1)
       throw new AppError("CONFLICT", "A run of this type was started at the same moment; try again");
   }
   try {
@@ -85,7 +98,28 @@ export async function startRun(
     );
     throw new AppError("SERVICE_UNAVAILABLE", "The sync queue is unavailable; try again shortly", { cause: error });
   }
-  return { run, coalesced: false };
+  return { kind: "started", run };
+}
+
+/** How long an API caller is told to wait when the merchant has no room for another run. */
+export const BUSY_RETRY_SECONDS = 30;
+
+/** For the API: the run started or coalesced, or a 429 saying the merchant has too many active runs. */
+export function startedOrLimited(outcome: StartOutcome, merchantId: string): { run: SyncRunRow; coalesced: boolean } {
+  if (outcome.kind !== "busy") return { run: outcome.run, coalesced: outcome.kind === "coalesced" };
+  throw new AppError(
+    "RATE_LIMITED",
+    `Merchant ${merchantId} already has ${outcome.cap} sync runs queued or running (MAX_ACTIVE_RUNS_PER_MERCHANT); try again when one has finished`,
+    { headers: { "Retry-After": String(BUSY_RETRY_SECONDS) } },
+  );
+}
+
+const activeOf = (merchantId: string) =>
+  and(eq(syncRuns.merchantId, merchantId), inArray(syncRuns.status, [...ACTIVE_STATUSES]));
+
+async function activeRunCount(db: Db, merchantId: string): Promise<number> {
+  const row = await db.select({ n: count() }).from(syncRuns).where(activeOf(merchantId)).get();
+  return row?.n ?? 0;
 }
 
 async function findExistingRun(db: Db, integrationId: string, request: StartRunRequest) {

@@ -18,6 +18,9 @@ const QUEUED_STALL_MS = 13 * 60 * 60_000;
  * or overlaps itself starts at most one run per window. A late cron does not catch up on
  * missed windows: the next one is a full interval from now.
  */
+/** When a merchant at its cap of active runs gets its scheduled sync tried again. */
+const BUSY_RETRY_MS = 60_000;
+
 export async function enqueueDueSyncs(env: Env, db: Db, now: number, log: Logger) {
   const due = await db
     .select()
@@ -32,7 +35,7 @@ export async function enqueueDueSyncs(env: Env, db: Db, now: number, log: Logger
     .orderBy(integrations.nextSyncAt)
     .limit(DUE_PER_TICK);
 
-  const counts = { due: due.length, started: 0, coalesced: 0, skipped: 0, failed: 0 };
+  const counts = { due: due.length, started: 0, coalesced: 0, skipped: 0, busy: 0, failed: 0 };
   for (const integration of due) {
     const window = integration.nextSyncAt as Date;
     const interval = Number(integration.settings.syncInterval ?? 300_000);
@@ -46,12 +49,23 @@ export async function enqueueDueSyncs(env: Env, db: Db, now: number, log: Logger
       continue;
     }
     try {
-      const { coalesced } = await startRun(env, db, integration, {
+      const outcome = await startRun(env, db, integration, {
         type: "full",
         trigger: "schedule",
         triggerKey: `schedule:${window.getTime()}`,
       });
-      counts[coalesced ? "coalesced" : "started"]++;
+      if (outcome.kind === "busy") {
+        // The merchant's runs fill its cap: try again at the next tick rather than a whole interval on.
+        counts.busy++;
+        await db
+          .update(integrations)
+          .set({ nextSyncAt: new Date(now + BUSY_RETRY_MS) })
+          .where(eq(integrations.id, integration.id));
+        log.warn("scheduled sync skipped: the merchant has too many active runs", {
+          integrationId: integration.id,
+          cap: outcome.cap,
+        });
+      } else counts[outcome.kind]++;
     } catch (error) {
       counts.failed++;
       log.error("scheduled sync could not start", {

@@ -86,11 +86,11 @@ describe("orders into the ERP", () => {
     const job = { kind: "order.export", orderId, integrationId: id };
 
     // A redelivery after the export: the order is exported, nothing happens.
-    await env.SYNC_QUEUE_PRIORITY.send(job);
+    await env.ORDER_QUEUE.send(job);
     // A crash after the ERP write but before the gateway recorded it: the connector finds the
     // number in the ERP and records it without writing again.
     await env.DB.prepare("UPDATE orders SET status = 'queued', erp_order_id = NULL WHERE id = ?").bind(orderId).run();
-    await Promise.all([env.SYNC_QUEUE_PRIORITY.send(job), env.SYNC_QUEUE_PRIORITY.send(job)]);
+    await Promise.all([env.ORDER_QUEUE.send(job), env.ORDER_QUEUE.send(job)]);
     const redone = await orderSettled(orderId);
     expect(redone).toMatchObject({ status: "exported", erpOrderId: "SO-3001", createdInErp: false });
     expect((await netsisSlips(tenant)).count).toBe(1);

@@ -24,11 +24,13 @@ async function queuedRun(merchantId: string) {
   const integration = await findIntegration(getDb(env), res.body.data.id);
   if (!integration) throw new Error("integration not created");
   // A long delay keeps the real queue from delivering this run while the test drives it by hand.
-  const { run } = await startRun(env, getDb(env), integration, {
+  const started = await startRun(env, getDb(env), integration, {
     type: "products",
     trigger: "manual",
     delaySeconds: 3600,
   });
+  if (started.kind !== "started") throw new Error(`run not started: ${started.kind}`);
+  const { run } = started;
   return { kind: "sync.page", runId: run.id, integrationId: run.integrationId, stream: 0, page: 0, cursor: null };
 }
 
