@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL } from "drizzle-orm";
-import { type AuditActor, auditInsert, auditInsertIfMatches } from "../audit/record.ts";
+import { type AuditActor, auditInsertIfMatches } from "../audit/record.ts";
 import type { Config } from "../config.ts";
 import { connectorOf } from "../connectors/index.ts";
 import type { Db } from "../db/client.ts";
