@@ -3,6 +3,7 @@ import { filesApp } from "./files/app.ts";
 import { logoApp } from "./logo/app.ts";
 import { netsisApp } from "./netsis/app.ts";
 import { platformApp } from "./platform/app.ts";
+import { redirectsApp } from "./redirects/app.ts";
 
 /**
  * The local world the gateway talks to, as one Worker: each simulator under its own path
@@ -13,6 +14,7 @@ import { platformApp } from "./platform/app.ts";
  *   /files/...            a file host serving CSV exports with Range support (simulators/files)
  *   /logo/{tenant}/...    Logo Objects REST, one independent ERP per tenant (simulators/logo)
  *   /netsis/{tenant}/...  Netsis NetOpenX REST, one independent ERP per tenant (simulators/netsis)
+ *   /redirects/...        redirects on demand and a capture of what reached a host (simulators/redirects)
  */
 export interface SimEnv {
   /** The bearer token the platform simulator accepts. */
@@ -20,10 +22,13 @@ export interface SimEnv {
 }
 
 const app = new Hono<{ Bindings: SimEnv }>();
-app.get("/", (c) => c.json({ simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}"] }));
+app.get("/", (c) =>
+  c.json({ simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}", "/redirects"] }),
+);
 app.route("/platform", platformApp);
 app.route("/files", filesApp);
 app.route("/logo", logoApp);
 app.route("/netsis", netsisApp);
+app.route("/redirects", redirectsApp);
 
 export default app;

@@ -119,10 +119,12 @@ export const netsisApp = new Hono<{ Bindings: SimEnv }>();
 const ROUTES = ranked([...itemRoutes, ...queryRoutes, ...slipRoutes]);
 
 netsisApp.route("/", adminApp);
-netsisApp.all("/:tenant/:rest{.+}", (c) => {
+netsisApp.all("/:tenant/:rest{.+}", async (c) => {
   const raw = segmentsAfterTenant(c);
   const url = new URL(c.req.url);
   if (raw[0]?.toLowerCase() !== "api" || raw[1]?.toLowerCase() !== "v2") {
+    // Read what was sent (a login form) first: workerd complains of a body left unread.
+    await c.req.raw.arrayBuffer().catch(() => undefined);
     return aspNetError(c, 404, `No HTTP resource was found that matches the request URI '${url.href}'.`);
   }
   const rest = raw.slice(2);

@@ -1,18 +1,32 @@
+import { embeddedInternalAddress } from "./embedded-address.ts";
+import { isLoopbackAddress, parseAddress, rangeWords, specialRange } from "./ip-ranges.ts";
+import { wildcardDnsDomain } from "./wildcard-dns.ts";
+
 /**
  * The SSRF policy for every URL the gateway will call on a user's behalf (connector endpoints,
- * later webhook subscriptions). Checked when the URL is saved and again before each call.
+ * later webhook subscriptions). Checked when the URL is saved and again before each call and
+ * each redirect hop (src/net/guarded-fetch.ts).
  *
  * - https only; plain http only to loopback, and only when ALLOW_LOOPBACK_HTTP is on (local dev)
  * - no user:password@ in the URL (credentials belong in the encrypted credentials)
- * - no IP literal in private, loopback, link-local (cloud metadata), CGNAT, multicast or
- *   reserved ranges, and no `localhost` / `*.internal` names
+ * - an IP literal must be public unicast: every IANA special-purpose range is refused
+ *   (src/net/ip-ranges.ts, from ipaddr.js)
+ * - no `localhost` / `*.localhost` / `*.internal` / `*.local` / `*.home.arpa` names, no names
+ *   of wildcard-DNS services (src/net/wildcard-dns.ts), and no names that spell an internal
+ *   address (`10-0-0-1.example.com`; src/net/embedded-address.ts)
+ *
+ * Names are not resolved: the Workers runtime resolves them itself when it connects, so a check
+ * of our own lookup could be answered differently a moment later (DNS rebinding). What a name
+ * resolves to is left to the runtime; what it says is checked here.
  *
  * The WHATWG URL parser has already normalised odd IPv4 spellings (`0x7f.1`, `2130706433`)
- * to dotted quads, so the range checks see the real address.
+ * to dotted quads and IPv6 to its compressed form, so the range checks see the real address.
  */
 export interface OutboundPolicy {
   allowLoopbackHttp: boolean;
 }
+
+const SPECIAL_USE_SUFFIXES = [".localhost", ".internal", ".local", ".home.arpa"];
 
 /** Returns what is wrong with `raw` as an outbound URL, or null when it may be called. */
 export function outboundUrlProblem(raw: string, policy: OutboundPolicy): string | null {
@@ -28,56 +42,26 @@ export function outboundUrlProblem(raw: string, policy: OutboundPolicy): string 
     .toLowerCase()
     .replace(/^\[|\]$/g, "")
     .replace(/\.$/, "");
-  const loopback = isLoopback(host);
-  if (loopback) {
+  const address = parseAddress(host);
+  if (host === "localhost" || (address && isLoopbackAddress(address))) {
     if (policy.allowLoopbackHttp && (url.protocol === "http:" || url.protocol === "https:")) return null;
     return "must not point at this machine (loopback)";
   }
   if (url.protocol !== "https:") return "must use https";
-  if (host.endsWith(".localhost") || host.endsWith(".internal") || host.endsWith(".local")) {
-    return "must be a public host name";
+  if (address) {
+    const range = specialRange(address);
+    return range
+      ? `must not point at a private, link-local or reserved address (${address} is ${rangeWords(range)})`
+      : null;
   }
-  if (isIPv4(host) && privateIPv4(host)) return "must not point at a private, link-local or reserved address";
-  if (host.includes(":") && privateIPv6(host)) return "must not point at a private, link-local or reserved address";
+  if (SPECIAL_USE_SUFFIXES.some((suffix) => host.endsWith(suffix))) return "must be a public host name";
+  const wildcard = wildcardDnsDomain(host);
+  if (wildcard) {
+    return `must be a public host name: ${wildcard} is a wildcard DNS service whose names resolve to any address, private ones included`;
+  }
+  const embedded = embeddedInternalAddress(host);
+  if (embedded) {
+    return `must be a public host name: it spells the ${rangeWords(embedded.range)} address ${embedded.address}, which wildcard DNS services resolve it to`;
+  }
   return null;
-}
-
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || (isIPv4(host) && host.startsWith("127."));
-}
-
-function isIPv4(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
-}
-
-function privateIPv4(host: string): boolean {
-  const [a = 0, b = 0, c = 0] = host.split(".").map(Number);
-  return (
-    a === 0 || // "this" network
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) || // CGNAT
-    (a === 169 && b === 254) || // link-local, incl. 169.254.169.254 metadata
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 192 && b === 0 && (c === 0 || c === 2)) || // IETF protocol assignments, TEST-NET-1
-    (a === 198 && b === 51 && c === 100) || // TEST-NET-2
-    (a === 203 && b === 0 && c === 113) || // TEST-NET-3
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    a >= 224 // multicast, reserved, broadcast
-  );
-}
-
-function privateIPv6(host: string): boolean {
-  const first = Number.parseInt(host.split(":")[0] || "0", 16);
-  return (
-    // ::/8 holds ::, ::1, IPv4-mapped (::ffff:…), IPv4-compatible (::a.b.c.d, which the URL
-    // parser writes as ::7f00:1) and NAT64 (64:ff9b::) addresses; no public host lives there.
-    first <= 0xff ||
-    (first & 0xfe00) === 0xfc00 || // unique local fc00::/7
-    (first & 0xffc0) === 0xfe80 || // link-local fe80::/10
-    (first & 0xff00) === 0xff00 || // multicast
-    first === 0x2002 || // 6to4 embeds an IPv4 address, private ones included
-    host.startsWith("2001:db8:") // documentation
-  );
 }

@@ -1,3 +1,5 @@
+import { hostsOnly } from "../observability/redact.ts";
+
 /**
  * A failed call to a system outside the gateway (the platform, a merchant's ERP or file host).
  * `retryable` decides what the queue consumer does: retry later with backoff (network errors,
@@ -16,7 +18,9 @@ export class UpstreamError extends Error {
     message: string,
     options: { retryable: boolean; status?: number; retryAfterSeconds?: number; cause?: unknown },
   ) {
-    super(message, { cause: options.cause });
+    // Messages go to run errors (read by viewers), order errors and log lines; a URL in them,
+    // ours or echoed by the upstream, keeps its host only (see `hostsOnly`).
+    super(hostsOnly(message), { cause: options.cause });
     this.upstream = upstream;
     this.retryable = options.retryable;
     this.status = options.status;
@@ -45,6 +49,19 @@ export class UpstreamError extends Error {
 /** A connector failure that no retry will fix (a body that cannot be read, a bad cursor, a refused order). */
 export const permanentFailure = (message: string): UpstreamError =>
   new UpstreamError("connector", message, { retryable: false });
+
+/**
+ * How an error names a merchant's system: the host (with a port other than the scheme's), never
+ * the path or query, which may hold a secret (`https://files.example.com/<token>/stock.csv`)
+ * and would reach run errors that viewers read and log lines.
+ */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host || "a URL without a host";
+  } catch {
+    return "an invalid URL";
+  }
+}
 
 /** `Retry-After` as seconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {

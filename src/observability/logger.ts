@@ -1,4 +1,4 @@
-import { redact } from "./redact.ts";
+import { hostsOnly, redact } from "./redact.ts";
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -16,7 +16,8 @@ export interface Logger {
 
 /**
  * Structured JSON logs, one object per line, as `wrangler tail` and Workers Logs index them.
- * Fields pass through `redact` so a secret handed to a log call by mistake never reaches a line.
+ * Fields pass through `redact` so a secret handed to a log call by mistake never reaches a line,
+ * and every URL in the line is cut down to its host.
  *
  * @example createLogger("info", { requestId }).warn("token rejected", { reason: "expired" })
  */
@@ -24,12 +25,15 @@ export function createLogger(level: LogLevel, base: Fields = {}): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const write = (lvl: LogLevel, message: string, fields?: Fields) => {
     if (LOG_LEVELS.indexOf(lvl) < threshold) return;
-    const line = JSON.stringify({
-      level: lvl,
-      message,
-      time: new Date().toISOString(),
-      ...redact({ ...base, ...fields }),
-    });
+    // URLs keep their host only: a merchant's URL path may be a secret (see `hostsOnly`).
+    const line = hostsOnly(
+      JSON.stringify({
+        level: lvl,
+        message,
+        time: new Date().toISOString(),
+        ...redact({ ...base, ...fields }),
+      }),
+    );
     if (lvl === "error") console.error(line);
     else if (lvl === "warn") console.warn(line);
     else console.log(line);

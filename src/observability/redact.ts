@@ -21,3 +21,23 @@ export function redact<T>(value: T, depth = 0): T {
   }
   return out as T;
 }
+
+// An absolute http(s) URL inside text; it ends at whitespace, a quote, a parenthesis, a brace or a backslash
+// (so a URL inside serialized JSON stops before an escape).
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>(){}\\]+/gi;
+
+/**
+ * `text` with every http(s) URL in it cut down to its host: `https://files.example.com/<token>/stock.csv?sig=…`
+ * becomes `files.example.com`. The path and query of a merchant's URL may be a secret, and
+ * upstreams echo the URL they were called at ("No HTTP resource was found that matches the
+ * request URI 'https://…'"), so what reaches a run error or a log line keeps the host only.
+ */
+export function hostsOnly(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return "[URL]";
+    }
+  });
+}

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { requireConfig } from "../../src/config.ts";
 import { getDb } from "../../src/db/client.ts";
-import { openCredentials } from "../../src/integrations/credentials.ts";
+import { openCredentials, sealCredentials } from "../../src/integrations/credentials.ts";
 import { findIntegration } from "../../src/integrations/store.ts";
 
 /** An `integrations` row as D1 stores it (snake_case columns, JSON as text). */
@@ -67,4 +67,15 @@ export async function storedCredentials(id: string): Promise<Record<string, unkn
   const row = await findIntegration(getDb(env), id);
   if (!row) throw new Error(`no integration ${id}`);
   return openCredentials(await requireConfig(env), row);
+}
+
+/**
+ * Replaces an integration's credentials in D1 directly, past the checks of the API: a row saved
+ * before a policy was tightened, which the gateway must still refuse to use.
+ */
+export async function overwriteCredentials(id: string, credentials: Record<string, unknown>): Promise<void> {
+  const sealed = await sealCredentials(await requireConfig(env), id, credentials);
+  await env.DB.prepare("UPDATE integrations SET credentials_ciphertext = ?, credentials_key_id = ? WHERE id = ?")
+    .bind(sealed.ciphertext, sealed.keyId, id)
+    .run();
 }

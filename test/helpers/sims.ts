@@ -90,3 +90,29 @@ export async function waitForRun(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A URL on `origin` that answers `status` with `Location: to` (simulators/redirects). `origin`
+ * may be any host: every fetch reaches the simulators, so another host stands for another server.
+ */
+export const redirectUrl = (to: string, options: { status?: number; origin?: string } = {}) =>
+  `${options.origin ?? SIMS}/redirects/${options.status ?? 302}?to=${encodeURIComponent(to)}`;
+
+/** A URL on `origin` that notes every request reaching it under `key` (see `captured`). */
+export const captureUrl = (key: string, origin: string) => `${origin}/redirects/capture/${encodeURIComponent(key)}`;
+
+/** What reached `captureUrl(key, ...)`: host, method and whether credentials came along. */
+export async function captured(key: string) {
+  const res = await fetch(`${SIMS}/redirects/__sim/captures/${encodeURIComponent(key)}`);
+  return (await res.json()) as {
+    count: number;
+    requests: {
+      host: string;
+      method: string;
+      path: string;
+      authorization: boolean;
+      cookie: boolean;
+      headers: string[];
+    }[];
+  };
+}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { UpstreamError } from "../../src/net/upstream-error.ts";
 import { createLogger, parseLogLevel } from "../../src/observability/logger.ts";
-import { REDACTED, redact } from "../../src/observability/redact.ts";
+import { hostsOnly, REDACTED, redact } from "../../src/observability/redact.ts";
 
 describe("redact", () => {
   it("replaces the values of secret-looking keys", () => {
@@ -208,6 +209,40 @@ describe("createLogger", () => {
     child.warn("shown");
     expect(log).not.toHaveBeenCalled();
     expect(onlyLine(warn)).toMatchObject({ requestId: "req_2", actor: "ops", message: "shown" });
+  });
+
+  it("writes URLs with their host only, in the message and in fields", () => {
+    createLogger("info").warn("job failed https://files.example.com/s3cret-token/stock.csv", {
+      error: "GET https://erp.example.com:8443/base-s3cret/api/v1/items?q=1 failed",
+      nested: { at: "http://127.0.0.1:8790/files/x.csv" },
+    });
+    const line = onlyLine(warn);
+    expect(line).toMatchObject({
+      message: "job failed files.example.com",
+      error: "GET erp.example.com:8443 failed",
+      nested: { at: "127.0.0.1:8790" },
+    });
+    expect(String(warn.mock.calls[0]?.[0])).not.toMatch(/s3cret|stock\.csv|items/);
+  });
+});
+
+describe("hostsOnly", () => {
+  it("cuts every http(s) URL in a text down to its host, and leaves the rest as it is", () => {
+    expect(
+      hostsOnly(
+        "No HTTP resource was found that matches the request URI 'https://netsis.example.com/s3cret/api/v2/Items/?limit=5'. See (http://[::1]:8080/x) and \"https://a.example/b\"",
+      ),
+    ).toBe(
+      "No HTTP resource was found that matches the request URI 'netsis.example.com'. See ([::1]:8080) and \"a.example\"",
+    );
+    expect(hostsOnly("no URL here: /api/v1/items, ftp://x/y")).toBe("no URL here: /api/v1/items, ftp://x/y");
+  });
+
+  it("applies to every UpstreamError, whatever an upstream echoed back", () => {
+    const error = new UpstreamError("connector", "Netsis GET Items/ answered 404: 'https://h.example/s3cret/Items/'", {
+      retryable: false,
+    });
+    expect(error.message).toBe("Netsis GET Items/ answered 404: 'h.example'");
   });
 });
 

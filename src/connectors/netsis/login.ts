@@ -1,5 +1,5 @@
 import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
-import { UpstreamError } from "../../net/upstream-error.ts";
+import { hostOf, UpstreamError } from "../../net/upstream-error.ts";
 import type { ConnectorContext } from "../definition.ts";
 import type { NetsisCredentials } from "./definition.ts";
 
@@ -94,10 +94,16 @@ async function login(
   const failed = UpstreamError.fromResponse("connector", res, "Netsis login", description);
   if (failed.retryable) throw failed;
   if (res.status === 404) {
-    throw new UpstreamError("connector", `Netsis has no /token at ${baseUrl(c)} (HTTP 404): check the endpoint`, {
-      retryable: false,
-      status: 404,
-    });
+    // The host only: the endpoint's path may be a secret, and run errors are read by viewers.
+    const where = hostOf(baseUrl(c));
+    throw new UpstreamError(
+      "connector",
+      `Netsis on ${where} has no /token under the configured endpoint (HTTP 404): check its path`,
+      {
+        retryable: false,
+        status: 404,
+      },
+    );
   }
   throw new UpstreamError("connector", `Netsis login failed: ${description ?? `HTTP ${res.status}`}`, {
     retryable: false,

@@ -33,6 +33,18 @@ async function readAll(connector: Connector, stream: string, pageSize: number, b
 }
 
 describe("Netsis connector: login", () => {
+  it("says where /token is missing by host only, keeping the configured path out of the error", async () => {
+    const tenant = newTenant("ns-no-token");
+    const endpoint = `https://sims.test/netsis/${tenant}/s3cret-base`;
+    const error = await upstreamFailure(
+      netsisConnector(tenant, { credentials: { endpoint } }).fetchPage("items", null, 4),
+    );
+    expect(error.status).toBe(404);
+    expect(error.message).toBe(
+      "Netsis on sims.test has no /token under the configured endpoint (HTTP 404): check its path",
+    );
+  });
+
   it("logs in once for many pages, and once more when Netsis stops taking the token", async () => {
     const tenant = newTenant("ns-login");
     const connector = netsisConnector(tenant);
