@@ -34,6 +34,9 @@ if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
   console.error("--ttl must be a positive number of seconds");
   process.exit(2);
 }
+if (ttlSeconds > 30 * 86_400) {
+  console.error("note: the gateway refuses tokens valid for longer than JWT_MAX_LIFETIME_DAYS (30 days by default)");
+}
 
 console.log(
   await mintToken(localJwtSecret(), {

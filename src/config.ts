@@ -8,7 +8,7 @@ export interface Config {
   logLevel: LogLevel;
   platformApiUrl: string;
   notificationServiceUrl: string;
-  jwt: { key: CryptoKey; issuer: string | undefined; audience: string | undefined };
+  jwt: { key: CryptoKey; issuer: string | undefined; audience: string | undefined; maxLifetimeSeconds: number };
   keyring: Keyring;
   /** Plain http:// to loopback hosts is allowed for outbound URLs (local development only). */
   allowLoopbackHttp: boolean;
@@ -41,6 +41,8 @@ const EnvSchema = z.object({
   NOTIFICATION_SERVICE_URL: z.url({ error: "must be an absolute URL" }),
   JWT_ISSUER: optional,
   JWT_AUDIENCE: optional,
+  // A token is valid for at most this long (exp - iat): a leaked long-lived token stays a risk.
+  JWT_MAX_LIFETIME_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   LOG_LEVEL: z.string().optional(),
   ALLOW_LOOPBACK_HTTP: z.enum(["true", "false", ""]).optional(),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -102,7 +104,12 @@ async function parse(env: Env): Promise<ConfigResult> {
       logLevel: parseLogLevel(e.LOG_LEVEL),
       platformApiUrl: e.PLATFORM_API_URL,
       notificationServiceUrl: e.NOTIFICATION_SERVICE_URL,
-      jwt: { key: jwtKey, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE },
+      jwt: {
+        key: jwtKey,
+        issuer: e.JWT_ISSUER,
+        audience: e.JWT_AUDIENCE,
+        maxLifetimeSeconds: e.JWT_MAX_LIFETIME_DAYS * 86_400,
+      },
       keyring,
       allowLoopbackHttp: e.ALLOW_LOOPBACK_HTTP === "true",
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,

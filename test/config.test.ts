@@ -74,6 +74,20 @@ describe("loadConfig", () => {
     expect(custom.config.logLevel).toBe("debug");
   });
 
+  it("caps token lifetimes at JWT_MAX_LIFETIME_DAYS (30 by default) and refuses a cap out of 1-365", async () => {
+    const defaults = await loadConfig(envWith({ JWT_MAX_LIFETIME_DAYS: undefined }));
+    expect(defaults.ok && defaults.config.jwt.maxLifetimeSeconds).toBe(30 * 86_400);
+    const custom = await loadConfig(envWith({ JWT_MAX_LIFETIME_DAYS: "7" }));
+    expect(custom.ok && custom.config.jwt.maxLifetimeSeconds).toBe(7 * 86_400);
+    for (const value of ["0", "366", "1.5", "forever"]) {
+      const problems = await problemsFor({ JWT_MAX_LIFETIME_DAYS: value });
+      expect(
+        problems.map((p) => p.split(" ")[0]),
+        value,
+      ).toEqual(["JWT_MAX_LIFETIME_DAYS"]);
+    }
+  });
+
   it("reports a missing JWT_SECRET", async () => {
     const problems = await problemsFor({ JWT_SECRET: undefined });
     expect(problems).toHaveLength(1);

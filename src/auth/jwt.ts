@@ -1,13 +1,17 @@
-import { fromBase64, toBase64Url, utf8 } from "../crypto/encoding.ts";
+import { base64url, errors, jwtVerify } from "jose";
+import { toBase64Url, utf8 } from "../crypto/encoding.ts";
 
 /** Why a token was refused. Logged and audited; the client only learns the short message. */
 export type JwtFailure =
   | "malformed"
   | "unsupported_alg"
+  | "unknown_crit"
   | "bad_signature"
   | "missing_exp"
+  | "invalid_claim"
   | "expired"
   | "not_yet_valid"
+  | "lifetime_too_long"
   | "wrong_issuer"
   | "wrong_audience";
 
@@ -21,16 +25,21 @@ export interface VerifyOptions {
   now?: number;
   /** Allowed clock difference with the token's issuer, in seconds. */
   leeway?: number;
+  /** The longest a token may be valid: `exp` at most this many seconds after `iat` (or now). */
+  maxLifetimeSeconds?: number;
 }
 
-// Only HS256 is accepted. The header's `alg` is checked against this list before anything
-// else, which shuts out `alg: none` and algorithm-confusion tricks.
-const ALLOWED_ALGS = new Set(["HS256"]);
 const MAX_TOKEN_LENGTH = 8192;
+const DEFAULT_MAX_LIFETIME_SECONDS = 30 * 86_400;
+// base64url without padding (RFC 7515 §2). Anything else — `+`, `/`, `=` — is refused before
+// jose sees it, so that a token has exactly one spelling.
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /**
- * Verifies an HS256 JWT: allowed algorithm, signature (constant-time, by WebCrypto), a
- * required `exp`, `nbf`, and `iss` / `aud` when configured.
+ * Verifies an HS256 JWT with jose: only `HS256` (so `alg: none` and algorithm confusion are
+ * refused), the signature (by WebCrypto), an unknown `crit` header refused, a required numeric
+ * `exp`, numeric `nbf`/`iat` when present, `iss`/`aud` when configured — and, on top, one
+ * canonical base64url spelling of the signature, finite dates and a capped lifetime.
  *
  * @example const r = await verifyJwt(token, { key }); if (!r.ok) console.log(r.reason)
  */
@@ -40,32 +49,64 @@ export async function verifyJwt(
 ): Promise<{ ok: true; claims: JwtClaims } | { ok: false; reason: JwtFailure }> {
   const fail = (reason: JwtFailure) => ({ ok: false as const, reason });
   const parts = token.split(".");
-  if (token.length > MAX_TOKEN_LENGTH || parts.length !== 3) return fail("malformed");
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-
-  const header = decodeJson(headerPart);
-  if (!header) return fail("malformed");
-  if (typeof header.alg !== "string" || !ALLOWED_ALGS.has(header.alg)) return fail("unsupported_alg");
-
-  let signature: Uint8Array<ArrayBuffer>;
-  try {
-    signature = fromBase64(signaturePart);
-  } catch {
+  if (token.length > MAX_TOKEN_LENGTH || parts.length !== 3 || !parts.every((p) => BASE64URL.test(p))) {
     return fail("malformed");
   }
-  const signed = utf8.encode(`${headerPart}.${payloadPart}`);
-  if (!(await crypto.subtle.verify("HMAC", options.key, signature, signed))) return fail("bad_signature");
+  if (!isCanonical(parts[2] as string)) return fail("malformed");
 
-  const claims = decodeJson(payloadPart);
-  if (!claims) return fail("malformed");
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const leeway = options.leeway ?? 30;
-  if (typeof claims.exp !== "number") return fail("missing_exp");
-  if (claims.exp + leeway <= now) return fail("expired");
-  if (typeof claims.nbf === "number" && claims.nbf - leeway > now) return fail("not_yet_valid");
-  if (options.issuer !== undefined && claims.iss !== options.issuer) return fail("wrong_issuer");
-  if (options.audience !== undefined && !audienceMatches(claims.aud, options.audience)) return fail("wrong_audience");
+  let claims: Record<string, unknown>;
+  try {
+    const verified = await jwtVerify(token, options.key, {
+      algorithms: ["HS256"],
+      issuer: options.issuer,
+      audience: options.audience,
+      clockTolerance: leeway,
+      currentDate: new Date(now * 1000),
+      requiredClaims: ["exp"],
+    });
+    claims = verified.payload;
+  } catch (error) {
+    return fail(failureOf(error));
+  }
+
+  // JSON's 1e999 parses as Infinity, which jose takes for a number: a token that never expires.
+  const { exp, iat, nbf } = claims;
+  if (![exp, iat, nbf].every((d) => d === undefined || Number.isFinite(d))) return fail("invalid_claim");
+  // An `iat` in the future does not stretch the allowance: count from now at the latest.
+  const from = Math.min(typeof iat === "number" ? iat : now, now);
+  const cap = options.maxLifetimeSeconds ?? DEFAULT_MAX_LIFETIME_SECONDS;
+  if ((exp as number) - from > cap + leeway) return fail("lifetime_too_long");
   return { ok: true, claims: claims as JwtClaims };
+}
+
+/** The decoded bytes spell back to the same text: no padding bits set, no second spelling. */
+function isCanonical(part: string): boolean {
+  try {
+    return base64url.encode(base64url.decode(part)) === part;
+  } catch {
+    return false;
+  }
+}
+
+/** jose's error, as one of our reasons; anything that is not jose's is a bug and is thrown. */
+function failureOf(error: unknown): JwtFailure {
+  if (error instanceof errors.JWTExpired) return "expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const { claim, reason } = error;
+    if (claim === "exp") return reason === "missing" ? "missing_exp" : "invalid_claim";
+    if (claim === "nbf") return reason === "check_failed" ? "not_yet_valid" : "invalid_claim";
+    if (claim === "iss") return "wrong_issuer";
+    if (claim === "aud") return "wrong_audience";
+    return "invalid_claim";
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return "unsupported_alg";
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "bad_signature";
+  // The only extension jose would act on is `b64`; every other critical header is unknown to us.
+  if (error instanceof errors.JOSENotSupported) return "unknown_crit";
+  if (error instanceof errors.JOSEError) return "malformed";
+  throw error;
 }
 
 /**
@@ -84,19 +125,4 @@ export async function signJwt(
   ]);
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode(body)));
   return `${body}.${toBase64Url(signature)}`;
-}
-
-function decodeJson(part: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(utf8.decode(fromBase64(part)));
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
-
-function audienceMatches(aud: unknown, expected: string): boolean {
-  return aud === expected || (Array.isArray(aud) && aud.includes(expected));
 }

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { auditSecurityEvent } from "../audit/security.ts";
 import type { AppEnv } from "../env.ts";
 import { AppError } from "../http/errors.ts";
-import { verifyJwt } from "./jwt.ts";
+import { type JwtFailure, verifyJwt } from "./jwt.ts";
 import { principalFromClaims, type Role } from "./principal.ts";
 
 /**
@@ -17,11 +17,13 @@ export function requireAuth(): MiddlewareHandler<AppEnv> {
     if (!token) return reject(c, "missing_token", "Missing bearer token: send 'Authorization: Bearer <jwt>'");
 
     const { jwt } = c.get("config");
-    const verified = await verifyJwt(token, { key: jwt.key, issuer: jwt.issuer, audience: jwt.audience });
-    if (!verified.ok) {
-      const message = verified.reason === "expired" ? "Token expired" : `Invalid token (${verified.reason})`;
-      return reject(c, verified.reason, message);
-    }
+    const verified = await verifyJwt(token, {
+      key: jwt.key,
+      issuer: jwt.issuer,
+      audience: jwt.audience,
+      maxLifetimeSeconds: jwt.maxLifetimeSeconds,
+    });
+    if (!verified.ok) return reject(c, verified.reason, refusal(verified.reason, jwt.maxLifetimeSeconds));
     const principal = principalFromClaims(verified.claims);
     if (!principal.ok) return reject(c, "bad_claims", `Invalid token (${principal.reason})`);
 
@@ -66,6 +68,15 @@ export async function denyCrossTenant(c: Context<AppEnv>, target: { type: string
     details: { method: c.req.method, path: c.req.path },
   });
   throw AppError.notFound(target.type, target.id);
+}
+
+/** What the client is told about a refused token: short, and what to change where it can. */
+function refusal(reason: JwtFailure, maxLifetimeSeconds: number): string {
+  if (reason === "expired") return "Token expired";
+  if (reason === "lifetime_too_long") {
+    return `Invalid token (lifetime_too_long): exp may be at most ${maxLifetimeSeconds / 86_400} day(s) after iat (or after now); ask for a shorter-lived token`;
+  }
+  return `Invalid token (${reason})`;
 }
 
 async function reject(c: Context<AppEnv>, reason: string, message: string): Promise<never> {

@@ -193,14 +193,16 @@ export const baseSettings = z.object({
     .max(86_400)
     .default(1800)
     .openapi({ description: "Cap of that wait" }),
-  rateLimitRequests: z
-    .number()
-    .int()
-    .min(1)
-    .max(10_000)
-    .default(10)
-    .openapi({ description: "Calls to the merchant's system allowed per `rateLimitPer`" }),
+  rateLimitRequests: z.number().int().min(1).max(10_000).default(10).openapi({
+    description:
+      "Calls of syncs and order exports to the merchant's system allowed per `rateLimitPer` (previews and connection tests have their own budget, below)",
+  }),
   rateLimitPer: z.enum(["second", "minute"]).default("second"),
+  interactiveRateLimitRequests: z.number().int().min(1).max(1000).default(20).openapi({
+    description:
+      "Calls of mapping previews and connection tests allowed per `interactiveRateLimitPer`: a budget of their own, so they never slow syncs or orders; the merchant's system sees at most both budgets together",
+  }),
+  interactiveRateLimitPer: z.enum(["second", "minute"]).default("minute"),
   deletions: z.enum(["deactivate", "ignore"]).default("deactivate").openapi({
     description:
       "An item deleted in the source, or missing from a complete read of it, becomes inactive on the platform (stock 0), once; `ignore` leaves the platform as it is",

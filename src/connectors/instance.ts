@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { IntegrationRow } from "../db/schema.ts";
 import { throttled } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
+import type { Budget } from "../guard/rate-limit.ts";
 import { openCredentials } from "../integrations/credentials.ts";
 import { guardedFetch } from "../net/guarded-fetch.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
@@ -13,18 +14,22 @@ import { connectorOf } from "./registry.ts";
 
 /**
  * The integration's connector, bound to its decrypted credentials and settings, calling out
- * only through the guarded fetch (SSRF policy, timeouts) under the integration's rate limit.
+ * only through the guarded fetch (SSRF policy, timeouts) under the integration's rate limit:
+ * `budget` is `sync` for sync pages and order exports, `interactive` for what a person asks
+ * for through the API (previews, connection tests), which can then never slow the former.
  * `source` overrides where rows come from (an upload).
+ *
+ * @example const connector = await connectorFor(env, config, integration, { budget: "interactive" })
  */
 export async function connectorFor(
   env: Env,
   config: Config,
   integration: IntegrationRow,
-  source?: string | null,
+  options: { budget: Budget; source?: string | null },
 ): Promise<Connector> {
-  const uploadId = uploadIdOf(source);
+  const uploadId = uploadIdOf(options.source);
   return bindConnector(integration, await openCredentials(config, integration), {
-    fetch: throttled(env, guardConfig(integration), guardedFetch(config)),
+    fetch: throttled(env, guardConfig(integration), guardedFetch(config), options.budget),
     upload: uploadId ? uploadByteSource(env.DB, uploadId) : undefined,
   });
 }

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type Circuit, closedCircuit, permit, record, type Transition } from "../guard/circuit.ts";
 import type { GuardConfig } from "../guard/config.ts";
 import { recordCircuitTransition } from "../guard/events.ts";
-import { pause, refill, reserve } from "../guard/rate-limit.ts";
+import { BUDGETS, type Budget, pauseAll, refill, reserveIn } from "../guard/rate-limit.ts";
 import { GuardStorage } from "../guard/storage.ts";
 
 /** How a page went, for the circuit: failures that say something about the ERP, or not. */
@@ -18,10 +18,11 @@ const SWEEP_BATCH = 1000;
 /**
  * One per integration (`idFromName(integrationId)`), so that one merchant's failing ERP never
  * affects another's. It keeps, in its SQLite storage, the integration's circuit breaker, the
- * token bucket for calls to its system, the single-flight leases of its syncs and the ids of
- * webhooks it has seen. Calls are serialised by the runtime, which is what makes leases,
- * reservations and "seen" exact under concurrency. Every method takes the integration's
- * current guard settings, so a settings change applies at once.
+ * token buckets for calls to its system (one for syncs and orders, one for previews and
+ * connection tests), the single-flight leases of its syncs and the ids of webhooks it has
+ * seen. Calls are serialised by the runtime, which is what makes leases, reservations and
+ * "seen" exact under concurrency. Every method takes the integration's current guard
+ * settings, so a settings change applies at once.
  */
 export class IntegrationGuard extends DurableObject<Env> {
   private store!: GuardStorage;
@@ -66,20 +67,28 @@ export class IntegrationGuard extends DurableObject<Env> {
     return { transition, state: this.circuit.state, nextProbeAt: this.circuit.nextProbeAt };
   }
 
-  /** Reserves one call to the merchant's system; waits longer than `maxWaitMs` are not taken. */
-  async reserveCall(config: GuardConfig, maxWaitMs: number): Promise<{ granted: boolean; waitMs: number }> {
+  /**
+   * Reserves one call to the merchant's system in `budget` (syncs and orders, or previews and
+   * connection tests); waits longer than `maxWaitMs` are not taken. Only that budget's bucket
+   * is touched.
+   */
+  async reserveCall(
+    config: GuardConfig,
+    maxWaitMs: number,
+    budget: Budget = "sync",
+  ): Promise<{ granted: boolean; waitMs: number }> {
     const now = Date.now();
-    const bucket = this.store.loadBucket(config.rate, now);
-    const result = reserve(bucket, config.rate, now, maxWaitMs);
-    this.store.save("bucket", bucket);
+    const buckets = this.store.loadBuckets(config.rates, now);
+    const result = reserveIn(buckets, budget, config.rates, now, maxWaitMs);
+    this.store.saveBuckets(buckets, [budget]);
     return result;
   }
 
-  /** The merchant's system answered 429/503 with Retry-After: no calls until `until`. */
+  /** The merchant's system answered 429/503 with Retry-After: no calls of either budget until `until`. */
   async pauseCalls(config: GuardConfig, until: number): Promise<void> {
-    const bucket = this.store.loadBucket(config.rate, Date.now());
-    pause(bucket, until);
-    this.store.save("bucket", bucket);
+    const buckets = this.store.loadBuckets(config.rates, Date.now());
+    pauseAll(buckets, until);
+    this.store.saveBuckets(buckets);
   }
 
   /** True the first time a webhook event id is seen within its retention; false for duplicates. */
@@ -93,16 +102,23 @@ export class IntegrationGuard extends DurableObject<Env> {
   /** Everything the API shows about the guard. */
   async status(config: GuardConfig) {
     const now = Date.now();
-    const bucket = this.store.loadBucket(config.rate, now);
-    refill(bucket, config.rate, now); // shown as of now; the stored bucket needs no write
-    return {
-      circuit: { ...this.circuit, threshold: config.circuit.failureThreshold },
-      rateLimit: {
-        requests: config.rate.requests,
-        perMs: config.rate.perMs,
+    const buckets = this.store.loadBuckets(config.rates, now);
+    // Shown as of now; the stored buckets need no write.
+    const view = (budget: Budget) => {
+      const bucket = buckets[budget];
+      const rate = config.rates[budget];
+      refill(bucket, rate, now);
+      return {
+        requests: rate.requests,
+        perMs: rate.perMs,
         tokens: Math.max(0, Math.floor(bucket.tokens)),
         pausedUntil: bucket.pausedUntil > now ? bucket.pausedUntil : null,
-      },
+      };
+    };
+    return {
+      circuit: { ...this.circuit, threshold: config.circuit.failureThreshold },
+      rateLimit: view("sync"),
+      interactiveRateLimit: view("interactive"),
       leases: this.store.leases(now),
       seenWebhookIds: this.store.seenCount(),
     };
@@ -113,9 +129,9 @@ export class IntegrationGuard extends DurableObject<Env> {
     const wasOpen = this.circuit.state !== "closed";
     this.circuit = closedCircuit();
     this.store.save("circuit", this.circuit);
-    const bucket = this.store.loadBucket(config.rate, Date.now());
-    bucket.pausedUntil = 0;
-    this.store.save("bucket", bucket);
+    const buckets = this.store.loadBuckets(config.rates, Date.now());
+    for (const budget of BUDGETS) buckets[budget].pausedUntil = 0;
+    this.store.saveBuckets(buckets);
     return { wasOpen, circuit: this.circuit };
   }
 

@@ -2,11 +2,16 @@ import type { IntegrationGuard, PageOutcome } from "../durable-objects/integrati
 import type { GuardedFetch } from "../net/guarded-fetch.ts";
 import { parseRetryAfter, UpstreamError } from "../net/upstream-error.ts";
 import type { GuardConfig } from "./config.ts";
+import type { Budget } from "./rate-limit.ts";
 
 /** How long a page's single-flight lease lasts if its holder dies without giving it back. */
 export const LEASE_MS = 5 * 60_000;
-/** A call that would wait longer than this for a rate-limit slot is not made now: the job comes back later. */
-export const MAX_CALL_WAIT_MS = 10_000;
+/**
+ * A call that would wait longer than this for a rate-limit slot is not made now: a job comes
+ * back later; a person's request (a preview, a connection test) is answered 429 at once rather
+ * than held open.
+ */
+export const MAX_CALL_WAIT_MS: Record<Budget, number> = { sync: 10_000, interactive: 3_000 };
 
 /** The guard of one integration. */
 export function guardOf(
@@ -35,13 +40,18 @@ export class GuardWait extends Error {
 
 /**
  * `fetch` to a merchant's system under the integration's rate limit: each call reserves a slot
- * in the guard's token bucket (and waits for it, briefly), and a 429/503 with Retry-After pauses
- * every call of the integration until then.
+ * in `budget`'s token bucket (and waits for it, briefly), and a 429/503 with Retry-After pauses
+ * every call of the integration, of both budgets, until then.
  */
-export function throttled(env: Pick<Env, "INTEGRATION_GUARD">, config: GuardConfig, inner: GuardedFetch): GuardedFetch {
+export function throttled(
+  env: Pick<Env, "INTEGRATION_GUARD">,
+  config: GuardConfig,
+  inner: GuardedFetch,
+  budget: Budget,
+): GuardedFetch {
   const guard = guardOf(env, config.integrationId);
   return async (url, init) => {
-    const slot = await guard.reserveCall(config, MAX_CALL_WAIT_MS);
+    const slot = await guard.reserveCall(config, MAX_CALL_WAIT_MS[budget], budget);
     if (!slot.granted) throw new GuardWait(Date.now() + slot.waitMs, "rate_limited");
     if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
     const response = await inner(url, init);

@@ -1,8 +1,16 @@
 /**
- * A token bucket per integration: `requests` per `perMs`, with bursts up to `requests`. A caller
+ * Token buckets per integration: `requests` per `perMs`, with bursts up to `requests`. A caller
  * reserves the next slot and is told how long to wait for it, so concurrent consumers are
  * spaced exactly (the Durable Object serialises them). An upstream 429/503 pauses everyone.
+ *
+ * Each integration has two budgets. `sync` is for the work the merchant relies on — sync pages
+ * and order exports. `interactive` is a small one for calls a person triggers from the API —
+ * mapping previews and connection tests. They share no tokens, so no number of previews can
+ * make a sync call wait; the merchant's system sees at most the sum of both.
  */
+export const BUDGETS = ["sync", "interactive"] as const;
+export type Budget = (typeof BUDGETS)[number];
+
 export interface Bucket {
   tokens: number;
   updatedAt: number;
@@ -50,4 +58,26 @@ export function refill(b: Bucket, settings: RateSettings, now: number): void {
   const elapsed = Math.max(0, now - b.updatedAt);
   b.tokens = Math.min(settings.requests, b.tokens + (elapsed * settings.requests) / settings.perMs);
   b.updatedAt = now;
+}
+
+/** The buckets of one integration, one per budget. */
+export type Buckets = Record<Budget, Bucket>;
+
+/**
+ * Reserves one call in `budget`'s bucket only: the other bucket is not read, not refilled,
+ * not charged.
+ */
+export function reserveIn(
+  buckets: Buckets,
+  budget: Budget,
+  settings: Record<Budget, RateSettings>,
+  now: number,
+  maxWaitMs: number,
+): { waitMs: number; granted: boolean } {
+  return reserve(buckets[budget], settings[budget], now, maxWaitMs);
+}
+
+/** The merchant's system asked for quiet: both budgets wait, whoever's call it answered. */
+export function pauseAll(buckets: Buckets, until: number): void {
+  for (const budget of BUDGETS) pause(buckets[budget], until);
 }

@@ -1,8 +1,11 @@
 import { type Circuit, closedCircuit } from "./circuit.ts";
-import { type Bucket, fullBucket, type RateSettings } from "./rate-limit.ts";
+import { BUDGETS, type Bucket, type Buckets, type Budget, fullBucket, type RateSettings } from "./rate-limit.ts";
+
+// The sync bucket keeps the key it had when it was the only one.
+const BUCKET_KEYS = { sync: "bucket", interactive: "interactive_bucket" } as const;
 
 /**
- * The guard's tables in its Durable Object's SQLite storage. Circuit and bucket are small JSON
+ * The guard's tables in its Durable Object's SQLite storage. Circuit and buckets are small JSON
  * documents kept in memory and written through on every change; leases and seen webhook ids
  * are rows with an expiry that the alarm sweeps.
  */
@@ -23,11 +26,19 @@ export class GuardStorage {
     return { ...closedCircuit(), ...this.get<Circuit>("circuit") };
   }
 
-  loadBucket(rate: RateSettings, now: number): Bucket {
-    return this.get<Bucket>("bucket") ?? fullBucket(rate, now);
+  /** Both budgets' buckets; one never used yet starts full. */
+  loadBuckets(rates: Record<Budget, RateSettings>, now: number): Buckets {
+    return {
+      sync: this.get<Bucket>(BUCKET_KEYS.sync) ?? fullBucket(rates.sync, now),
+      interactive: this.get<Bucket>(BUCKET_KEYS.interactive) ?? fullBucket(rates.interactive, now),
+    };
   }
 
-  save(key: "circuit" | "bucket", value: Circuit | Bucket): void {
+  saveBuckets(buckets: Buckets, budgets: readonly Budget[] = BUDGETS): void {
+    for (const budget of budgets) this.save(BUCKET_KEYS[budget], buckets[budget]);
+  }
+
+  save(key: "circuit" | (typeof BUCKET_KEYS)[Budget], value: Circuit | Bucket): void {
     this.sql.exec("INSERT OR REPLACE INTO guard_state (key, value) VALUES (?, ?)", key, JSON.stringify(value));
   }
 

@@ -3,6 +3,22 @@ import type { IntegrationGuard } from "../durable-objects/integration-guard.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+const RateLimitView = z.object({
+  requests: z.number().int(),
+  per: z.enum(["second", "minute"]),
+  tokens: z.number().int().openapi({ description: "Calls that can go out right now" }),
+  pausedUntil: z.iso.datetime().nullable().openapi({ description: "Set by a 429/503 with Retry-After" }),
+});
+
+type RateLimitStatus = Awaited<ReturnType<IntegrationGuard["status"]>>["rateLimit"];
+
+const rateLimitView = (r: RateLimitStatus) => ({
+  requests: r.requests,
+  per: r.perMs === 60_000 ? ("minute" as const) : ("second" as const),
+  tokens: r.tokens,
+  pausedUntil: iso(r.pausedUntil),
+});
+
 export const GuardView = z
   .object({
     circuit: z.object({
@@ -15,11 +31,9 @@ export const GuardView = z
       probeInFlight: z.boolean(),
       lastFailure: z.string().nullable(),
     }),
-    rateLimit: z.object({
-      requests: z.number().int(),
-      per: z.enum(["second", "minute"]),
-      tokens: z.number().int().openapi({ description: "Calls that can go out right now" }),
-      pausedUntil: z.iso.datetime().nullable().openapi({ description: "Set by a 429/503 with Retry-After" }),
+    rateLimit: RateLimitView.openapi({ description: "The budget of syncs and order exports" }),
+    interactiveRateLimit: RateLimitView.openapi({
+      description: "The budget of mapping previews and connection tests, apart from the syncs'",
     }),
     leases: z.array(z.object({ type: z.string(), holder: z.string(), expiresAt: z.iso.datetime() })),
     seenWebhookIds: z.number().int(),
@@ -28,7 +42,7 @@ export const GuardView = z
 export type GuardView = z.infer<typeof GuardView>;
 
 export function toGuardView(status: Awaited<ReturnType<IntegrationGuard["status"]>>): GuardView {
-  const { circuit, rateLimit } = status;
+  const { circuit } = status;
   return {
     circuit: {
       state: circuit.state,
@@ -40,12 +54,8 @@ export function toGuardView(status: Awaited<ReturnType<IntegrationGuard["status"
       probeInFlight: circuit.probe !== null,
       lastFailure: circuit.lastFailure,
     },
-    rateLimit: {
-      requests: rateLimit.requests,
-      per: rateLimit.perMs === 60_000 ? "minute" : "second",
-      tokens: rateLimit.tokens,
-      pausedUntil: iso(rateLimit.pausedUntil),
-    },
+    rateLimit: rateLimitView(status.rateLimit),
+    interactiveRateLimit: rateLimitView(status.interactiveRateLimit),
     leases: status.leases.map((l) => ({ ...l, expiresAt: new Date(l.expiresAt).toISOString() })),
     seenWebhookIds: status.seenWebhookIds,
   };

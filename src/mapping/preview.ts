@@ -65,7 +65,7 @@ export async function previewMapping(
   if (body.rows) {
     return { source: "rows" as const, rowsRead: body.rows.length, ...mapRows(compiled, body.rows, wanted, options) };
   }
-  const instance = await connectorFor(env, config, integration);
+  const instance = await connectorFor(env, config, integration, { budget: "interactive" });
   const records: MappedRecord[] = [];
   const rejected: (RejectedRow | { entity: null; row: number; key: string | null; field: null; reason: string })[] = [];
   let rowsRead = 0;

@@ -32,7 +32,7 @@ export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger
 
   const holder = `${order.id}/${crypto.randomUUID()}`;
   const result = await underGuard(env, guardConfig(integration), `order:${order.orderNumber}`, holder, async () => {
-    const connector = await connectorFor(env, await requireConfig(env), integration);
+    const connector = await connectorFor(env, await requireConfig(env), integration, { budget: "sync" });
     if (!connector.createOrder)
       throw new UpstreamError("connector", "This connector cannot write orders", { retryable: false });
     const documentNumber = order.erpDocumentNumber ?? (await documentNumberFor(integration, order.orderNumber));

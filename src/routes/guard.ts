@@ -38,7 +38,7 @@ guardRoutes.openapi(
     tags,
     summary: "Test the connection",
     description:
-      "Asks the merchant's system what works with the stored credentials (login, read items, stock, prices, write orders) — through the integration's rate limit — and shows the guard's state, an open circuit included.",
+      "Asks the merchant's system what works with the stored credentials (login, read items, stock, prices, write orders) — under the integration's interactive budget (`interactiveRateLimitRequests`), never the syncs' — and shows the guard's state, an open circuit included. A used-up budget answers 429 with Retry-After.",
     security: bearerSecurity,
     middleware: [requireWriter()] as const,
     request: { params: IntegrationParams },
@@ -49,7 +49,7 @@ guardRoutes.openapi(
   }),
   async (c) => {
     const integration = await visibleIntegration(c, c.req.valid("param").id);
-    const connector = await connectorFor(c.env, c.get("config"), integration);
+    const connector = await connectorFor(c.env, c.get("config"), integration, { budget: "interactive" });
     const report = await connector.testConnection();
     const status = await guardOf(c.env, integration.id).status(guardConfig(integration));
     return ok(c, { report, guard: toGuardView(status) });
@@ -63,7 +63,7 @@ guardRoutes.openapi(
     tags,
     summary: "The circuit breaker and rate limit",
     description:
-      "State, consecutive failures, when it opened and will next probe, the rate limit and any pause, the sync leases held.",
+      "State, consecutive failures, when it opened and will next probe, both rate-limit budgets (syncs and orders; previews and connection tests) and any pause, the sync leases held.",
     security: bearerSecurity,
     request: { params: IntegrationParams },
     responses: { 200: dataResponse(GuardView, "The guard's state"), ...errorResponses(400, 401, 403, 404, 500) },

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireWriter } from "../auth/middleware.ts";
+import { forbid, requireWriter } from "../auth/middleware.ts";
+import { canWrite } from "../auth/principal.ts";
 import { ok } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
@@ -93,17 +94,24 @@ mappingRoutes.openapi(
     tags,
     summary: "Preview a mapping",
     description:
-      "Applies a mapping (given, or the one in force) to sample rows (given, or read from the connector): what would be pushed and what rejected. Nothing is pushed or saved.",
+      "Applies a mapping (given, or the one in force) to sample rows (given, or read from the connector): what would be pushed and what rejected. Nothing is pushed or saved. Every role may preview given rows; reading rows from the merchant's system needs admin or merchant, and runs under the integration's interactive budget (`interactiveRateLimitRequests`), never the syncs' — a used-up budget answers 429 with Retry-After.",
     security: bearerSecurity,
     request: { params: IntegrationParams, body: { content: { "application/json": { schema: PreviewBody } } } },
     responses: {
       200: dataResponse(PreviewResult, "The dry run"),
-      ...errorResponses(400, 401, 403, 404, 415, 500, 503),
+      ...errorResponses(400, 401, 403, 404, 415, 429, 500, 502, 503),
     },
   }),
   async (c) => {
-    const integration = await visibleIntegration(c, c.req.valid("param").id);
     const body = c.req.valid("json");
+    // Given rows cost the merchant's system nothing; reading them from it spends its budget.
+    if (!body.rows && !canWrite(c.get("principal"))) {
+      await forbid(
+        c,
+        "reading sample rows from the merchant's system needs role admin or merchant; send sample `rows` in the body, or use a writer token",
+      );
+    }
+    const integration = await visibleIntegration(c, c.req.valid("param").id);
     // Name the bad rule by its place in this request body: `mapping.mappings.3.transformation`.
     const issues = body.mapping ? validateMapping(body.mapping) : [];
     if (issues.length > 0) throw AppError.validation(issues.map((i) => ({ ...i, field: `mapping.${i.field}` })));

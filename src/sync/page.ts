@@ -137,7 +137,7 @@ async function fetchPage(
   run: SyncRunRow,
   message: SyncPageMessage,
 ): Promise<{ page: SourcePage; sinceUsed: boolean }> {
-  const connector = await connectorFor(env, config, integration, run.source);
+  const connector = await connectorFor(env, config, integration, { budget: "sync", source: run.source });
   const stream = run.streams[message.stream];
   if (!stream) throw new Error(`run ${run.id} has no stream ${message.stream}`);
   // An incremental stream starts where the last complete run ended (src/sync/watermarks.ts).

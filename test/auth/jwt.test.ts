@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { signJwt, verifyJwt } from "../../src/auth/jwt.ts";
 import { canSee, canWrite, merchantScope, principalFromClaims } from "../../src/auth/principal.ts";
 import { toBase64Url, utf8 } from "../../src/crypto/encoding.ts";
+import { respelledSignatures, signRawJwt } from "../helpers/auth.ts";
 
 const SECRET = "unit-test-jwt-secret-with-at-least-32-characters";
 const NOW = 1_800_000_000;
@@ -23,11 +24,13 @@ const baseClaims = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function verify(token: string, options: { issuer?: string; audience?: string; now?: number } = {}) {
+type Options = { issuer?: string; audience?: string; now?: number; maxLifetimeSeconds?: number };
+
+async function verify(token: string, options: Options = {}) {
   return verifyJwt(token, { key: await importVerifyKey(SECRET), now: NOW, ...options });
 }
 
-async function reasonOf(token: string, options: { issuer?: string; audience?: string; now?: number } = {}) {
+async function reasonOf(token: string, options: Options = {}) {
   const result = await verify(token, options);
   return result.ok ? "ok" : result.reason;
 }
@@ -71,10 +74,10 @@ describe("verifyJwt: algorithms", () => {
     }
   });
 
-  it("refuses a header without a string alg", async () => {
+  it("refuses a header without a string alg as malformed", async () => {
     const [, payload, signature] = (await signJwt(baseClaims(), SECRET)).split(".");
-    expect(await reasonOf(`${b64json({ typ: "JWT" })}.${payload}.${signature}`)).toBe("unsupported_alg");
-    expect(await reasonOf(`${b64json({ alg: 256 })}.${payload}.${signature}`)).toBe("unsupported_alg");
+    expect(await reasonOf(`${b64json({ typ: "JWT" })}.${payload}.${signature}`)).toBe("malformed");
+    expect(await reasonOf(`${b64json({ alg: 256 })}.${payload}.${signature}`)).toBe("malformed");
   });
 });
 
@@ -99,10 +102,11 @@ describe("verifyJwt: signature", () => {
 });
 
 describe("verifyJwt: time claims", () => {
-  it("requires exp", async () => {
+  it("requires exp, as a number", async () => {
     const { exp: _exp, ...withoutExp } = baseClaims();
     expect(await reasonOf(await signJwt(withoutExp, SECRET))).toBe("missing_exp");
-    expect(await reasonOf(await signJwt(baseClaims({ exp: String(NOW + 60) }), SECRET))).toBe("missing_exp");
+    expect(await reasonOf(await signJwt(baseClaims({ exp: String(NOW + 60) }), SECRET))).toBe("invalid_claim");
+    expect(await reasonOf(await signJwt(baseClaims({ exp: null }), SECRET))).toBe("invalid_claim");
   });
 
   it("refuses a token that expired more than the 30 s leeway ago", async () => {
@@ -186,22 +190,111 @@ describe("verifyJwt: malformed tokens", () => {
   });
 
   it("refuses a correctly signed payload that is not a JSON object", async () => {
-    const header = b64json({ alg: "HS256", typ: "JWT" });
-    const signWith = async (payload: string) => {
-      const key = await crypto.subtle.importKey("raw", utf8.encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, [
-        "sign",
-      ]);
-      const sig = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8.encode(`${header}.${payload}`)));
-      return `${header}.${payload}.${toBase64Url(sig)}`;
-    };
-    expect(await reasonOf(await signWith(toBase64Url(utf8.encode("not json"))))).toBe("malformed");
-    expect(await reasonOf(await signWith(b64json([1, 2, 3])))).toBe("malformed");
+    const header = JSON.stringify({ alg: "HS256", typ: "JWT" });
+    expect(await reasonOf(await signRawJwt(header, "not json", SECRET))).toBe("malformed");
+    expect(await reasonOf(await signRawJwt(header, "[1,2,3]", SECRET))).toBe("malformed");
   });
 
   it("refuses a token longer than 8192 characters, even when correctly signed", async () => {
     const token = await signJwt(baseClaims({ padding: "x".repeat(8192) }), SECRET);
     expect(token.length).toBeGreaterThan(8192);
     expect(await reasonOf(token)).toBe("malformed");
+  });
+});
+
+const HEADER = JSON.stringify({ alg: "HS256", typ: "JWT" });
+const DAY = 86_400;
+
+describe("verifyJwt: dates that must be numbers", () => {
+  it("refuses a non-numeric nbf instead of ignoring it", async () => {
+    for (const nbf of [String(NOW + 300), "tomorrow", null, true, [NOW]]) {
+      expect(await reasonOf(await signJwt(baseClaims({ nbf }), SECRET)), JSON.stringify(nbf)).toBe("invalid_claim");
+    }
+  });
+
+  it("refuses a non-numeric iat", async () => {
+    expect(await reasonOf(await signJwt(baseClaims({ iat: String(NOW) }), SECRET))).toBe("invalid_claim");
+  });
+
+  it("refuses exp: 1e999, which JSON reads as Infinity — a token that would never expire", async () => {
+    const claims = (dates: string) => `{"sub":"merchant-m1","role":"merchant","merchantId":"m1",${dates}}`;
+    for (const dates of [`"exp":1e999`, `"iat":${NOW},"exp":1e999`, `"exp":${NOW + 60},"nbf":-1e999`]) {
+      const token = await signRawJwt(HEADER, claims(dates), SECRET);
+      expect(await reasonOf(token), dates).toBe("invalid_claim");
+    }
+    // The same claims with a finite exp verify: it is the Infinity that is refused.
+    expect(await reasonOf(await signRawJwt(HEADER, claims(`"exp":${NOW + 60}`), SECRET))).toBe("ok");
+  });
+});
+
+describe("verifyJwt: lifetime", () => {
+  it("accepts a token valid for up to 30 days after its iat", async () => {
+    expect(await reasonOf(await signJwt(baseClaims({ iat: NOW, exp: NOW + 30 * DAY }), SECRET))).toBe("ok");
+    expect(await reasonOf(await signJwt(baseClaims({ iat: NOW - 29 * DAY, exp: NOW + DAY }), SECRET))).toBe("ok");
+  });
+
+  it("refuses a token whose exp is more than 30 days after its iat", async () => {
+    const token = await signJwt(baseClaims({ iat: NOW, exp: NOW + 31 * DAY }), SECRET);
+    expect(await reasonOf(token)).toBe("lifetime_too_long");
+    // Issued long ago, still unexpired: its lifetime is what counts, not what is left of it.
+    const old = await signJwt(baseClaims({ iat: NOW - 300 * DAY, exp: NOW + DAY }), SECRET);
+    expect(await reasonOf(old)).toBe("lifetime_too_long");
+  });
+
+  it("counts a token without iat from now", async () => {
+    const { iat: _iat, ...withoutIat } = baseClaims();
+    expect(await reasonOf(await signJwt({ ...withoutIat, exp: NOW + 3600 }, SECRET))).toBe("ok");
+    expect(await reasonOf(await signJwt({ ...withoutIat, exp: NOW + 31 * DAY }, SECRET))).toBe("lifetime_too_long");
+  });
+
+  it("does not let an iat in the future stretch the allowance", async () => {
+    const iat = NOW + 365 * DAY;
+    expect(await reasonOf(await signJwt(baseClaims({ iat, exp: iat + DAY }), SECRET))).toBe("lifetime_too_long");
+  });
+
+  it("honours a configured cap", async () => {
+    const token = await signJwt(baseClaims({ iat: NOW, exp: NOW + 2 * DAY }), SECRET);
+    expect(await reasonOf(token, { maxLifetimeSeconds: DAY })).toBe("lifetime_too_long");
+    expect(await reasonOf(token, { maxLifetimeSeconds: 2 * DAY })).toBe("ok");
+  });
+});
+
+describe("verifyJwt: critical headers", () => {
+  it("refuses a token whose crit names an extension the gateway does not know", async () => {
+    const token = await signJwt(baseClaims(), SECRET, {
+      crit: ["urn:example:must-check"],
+      "urn:example:must-check": 1,
+    });
+    expect(await reasonOf(token)).toBe("unknown_crit");
+  });
+
+  it("refuses a crit that is not a list of present header names", async () => {
+    for (const header of [{ crit: "exp" }, { crit: [] }, { crit: [1] }, { crit: ["b64"] }]) {
+      expect(await reasonOf(await signJwt(baseClaims(), SECRET, header)), JSON.stringify(header)).toBe("malformed");
+    }
+  });
+});
+
+describe("verifyJwt: one spelling of a signature", () => {
+  it("accepts only the canonical base64url signature, not the same bytes in base64, padded or with stray bits", async () => {
+    // A signature with `-` or `_` in it, so that its base64 spelling differs.
+    let token = "";
+    for (let i = 0; !/[-_]/.test(token.split(".")[2] ?? ""); i++) {
+      token = await signJwt(baseClaims({ sub: `merchant-${i}` }), SECRET);
+    }
+    expect(await reasonOf(token)).toBe("ok");
+    const variants = respelledSignatures(token);
+    expect(Object.keys(variants)).toEqual(["base64", "padded", "base64Padded", "lowBitsSet"]);
+    for (const [spelling, variant] of Object.entries(variants)) {
+      expect(variant, spelling).not.toBe(token);
+      expect(await reasonOf(variant), spelling).toBe("malformed");
+    }
+  });
+
+  it("refuses padding or base64 characters in the header and payload too", async () => {
+    const [header, payload, signature] = (await signJwt(baseClaims(), SECRET)).split(".");
+    expect(await reasonOf(`${header}=.${payload}.${signature}`)).toBe("malformed");
+    expect(await reasonOf(`${header}.${payload}+.${signature}`)).toBe("malformed");
   });
 });
 

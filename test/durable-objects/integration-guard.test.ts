@@ -372,6 +372,68 @@ describe("IntegrationGuard: the rate limit", () => {
   });
 });
 
+describe("IntegrationGuard: the interactive budget", () => {
+  const budgets = {
+    rateLimitRequests: 5,
+    rateLimitPer: "minute",
+    interactiveRateLimitRequests: 2,
+    interactiveRateLimitPer: "minute",
+  };
+
+  it("spends previews and tests from their own bucket and never from the syncs'", async () => {
+    const { stub, config } = freshGuard("interactive", budgets);
+    expect(await stub.reserveCall(config, 0, "interactive")).toEqual({ granted: true, waitMs: 0 });
+    expect(await stub.reserveCall(config, 0, "interactive")).toEqual({ granted: true, waitMs: 0 });
+    const refused = await stub.reserveCall(config, 3000, "interactive");
+    expect(refused.granted).toBe(false);
+    expect(refused.waitMs).toBeGreaterThan(25_000);
+    const status = await stub.status(config);
+    expect(status.interactiveRateLimit).toMatchObject({ requests: 2, perMs: 60_000, tokens: 0 });
+    expect(status.rateLimit).toMatchObject({ requests: 5, perMs: 60_000, tokens: 5 });
+    // The syncs still have their whole burst, at once.
+    for (let i = 0; i < 5; i++) expect(await stub.reserveCall(config, 0, "sync")).toEqual({ granted: true, waitMs: 0 });
+  });
+
+  it("does not let spent syncs hold back a preview", async () => {
+    const { stub, config } = freshGuard("interactive-free", budgets);
+    for (let i = 0; i < 5; i++) await stub.reserveCall(config, 10_000);
+    expect((await stub.reserveCall(config, 10_000)).granted).toBe(false);
+    expect(await stub.reserveCall(config, 0, "interactive")).toEqual({ granted: true, waitMs: 0 });
+  });
+
+  it("holds both budgets during a Retry-After pause, and lifts both on reset", async () => {
+    const { stub, config } = freshGuard("interactive-pause", budgets);
+    const until = Date.now() + 20_000;
+    await stub.pauseCalls(config, until);
+    const status = await stub.status(config);
+    expect(status.rateLimit.pausedUntil).toBe(until);
+    expect(status.interactiveRateLimit.pausedUntil).toBe(until);
+    expect((await stub.reserveCall(config, 3000, "interactive")).granted).toBe(false);
+    expect((await stub.reserveCall(config, 10_000, "sync")).granted).toBe(false);
+    await stub.reset(config);
+    expect(await stub.reserveCall(config, 0, "interactive")).toEqual({ granted: true, waitMs: 0 });
+    expect(await stub.reserveCall(config, 0, "sync")).toEqual({ granted: true, waitMs: 0 });
+  });
+
+  it("keeps each bucket in its own row across an eviction", async () => {
+    const { stub, config } = freshGuard("interactive-evict", budgets);
+    await stub.reserveCall(config, 0, "interactive");
+    await stub.reserveCall(config, 0, "sync");
+    await stub.reserveCall(config, 0, "sync");
+    await evictDurableObject(stub);
+    const status = await stub.status(config);
+    expect(status.interactiveRateLimit.tokens).toBe(1);
+    expect(status.rateLimit.tokens).toBe(3);
+    const keys = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ key: string }>("SELECT key FROM guard_state WHERE key LIKE '%bucket' ORDER BY key")
+        .toArray()
+        .map((r) => r.key),
+    );
+    expect(keys).toEqual(["bucket", "interactive_bucket"]);
+  });
+});
+
 describe("IntegrationGuard: reset, ping and isolation", () => {
   it("reset closes an open circuit and lifts the pause", async () => {
     const { stub, config } = freshGuard("reset");

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { type Bucket, fullBucket, pause, type RateSettings, reserve } from "../../src/guard/rate-limit.ts";
+import {
+  type Bucket,
+  type Buckets,
+  type Budget,
+  fullBucket,
+  pause,
+  pauseAll,
+  type RateSettings,
+  reserve,
+  reserveIn,
+} from "../../src/guard/rate-limit.ts";
 
 const T0 = 1_700_000_000_000;
 const fivePerSecond: RateSettings = { requests: 5, perMs: 1000 };
@@ -95,5 +105,46 @@ describe("pause", () => {
     expect(reserve(b, fivePerSecond, T0, NO_LIMIT).waitMs).toBe(10_000);
     pause(b, T0 + 20_000);
     expect(b.pausedUntil).toBe(T0 + 20_000);
+  });
+});
+
+describe("two budgets: reserveIn and pauseAll", () => {
+  const rates: Record<Budget, RateSettings> = {
+    sync: { requests: 10, perMs: 1000 },
+    interactive: { requests: 2, perMs: 10_000 },
+  };
+  const fresh = (): Buckets => ({ sync: fullBucket(rates.sync, T0), interactive: fullBucket(rates.interactive, T0) });
+
+  it("charges only the budget asked for: interactive reservations leave the sync bucket as it was", () => {
+    const b = fresh();
+    const syncBefore = structuredClone(b.sync);
+    for (let i = 0; i < 5; i++) reserveIn(b, "interactive", rates, T0, NO_LIMIT);
+    expect(b.sync).toEqual(syncBefore);
+    expect(b.interactive.tokens).toBe(-3);
+  });
+
+  it("refuses interactive calls beyond their small budget while syncs keep their full rate", () => {
+    const b = fresh();
+    expect(reserveIn(b, "interactive", rates, T0, 3000)).toEqual({ waitMs: 0, granted: true });
+    expect(reserveIn(b, "interactive", rates, T0, 3000)).toEqual({ waitMs: 0, granted: true });
+    // The next interactive slot is 5 s away (2 per 10 s): not worth holding a request for.
+    expect(reserveIn(b, "interactive", rates, T0, 3000)).toEqual({ waitMs: 5000, granted: false });
+    const syncWaits = Array.from({ length: 12 }, () => reserveIn(b, "sync", rates, T0, NO_LIMIT).waitMs);
+    expect(syncWaits).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 100, 200]);
+  });
+
+  it("does not let a spent sync budget refuse an interactive call", () => {
+    const b = fresh();
+    for (let i = 0; i < 30; i++) reserveIn(b, "sync", rates, T0, NO_LIMIT);
+    expect(reserveIn(b, "interactive", rates, T0, 0)).toEqual({ waitMs: 0, granted: true });
+  });
+
+  it("pauses both budgets, whichever call met the Retry-After", () => {
+    const b = fresh();
+    pauseAll(b, T0 + 4000);
+    expect(reserveIn(b, "sync", rates, T0, NO_LIMIT).waitMs).toBe(4000);
+    expect(reserveIn(b, "interactive", rates, T0, 3000)).toEqual({ waitMs: 4000, granted: false });
+    pauseAll(b, T0 + 1000); // never shortened
+    expect([b.sync.pausedUntil, b.interactive.pausedUntil]).toEqual([T0 + 4000, T0 + 4000]);
   });
 });

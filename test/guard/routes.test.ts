@@ -63,11 +63,13 @@ async function eventTypes(id: string): Promise<string[]> {
 }
 
 describe("GET /api/integrations/{id}/circuit", () => {
-  it("shows a closed circuit and the rate limit of the integration's settings", async () => {
+  it("shows a closed circuit and both rate-limit budgets of the integration's settings", async () => {
     const { id } = await setUp("circuit-get", {
       circuitFailureThreshold: 5,
       rateLimitRequests: 7,
       rateLimitPer: "minute",
+      interactiveRateLimitRequests: 4,
+      interactiveRateLimitPer: "second",
     });
     const res = await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -84,6 +86,7 @@ describe("GET /api/integrations/{id}/circuit", () => {
         lastFailure: null,
       },
       rateLimit: { requests: 7, per: "minute", tokens: 7, pausedUntil: null },
+      interactiveRateLimit: { requests: 4, per: "second", tokens: 4, pausedUntil: null },
       leases: [],
       seenWebhookIds: 0,
     });
@@ -94,6 +97,7 @@ describe("GET /api/integrations/{id}/circuit", () => {
     const res = await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() });
     expect(res.body.data.circuit.threshold).toBe(3);
     expect(res.body.data.rateLimit).toMatchObject({ requests: 10, per: "second" });
+    expect(res.body.data.interactiveRateLimit).toMatchObject({ requests: 20, per: "minute", tokens: 20 });
   });
 
   it("shows an open circuit with its times and last failure", async () => {
@@ -195,15 +199,17 @@ describe("POST /api/integrations/{id}/circuit/reset", () => {
     expect(await eventTypes(id)).toEqual([]);
   });
 
-  it("lifts a Retry-After pause", async () => {
+  it("lifts a Retry-After pause of both budgets", async () => {
     const { id } = await setUp("reset-pause");
     const row = await findIntegration(getDb(env), id);
     if (!row) throw new Error("no integration");
     await guardOf(env, id).pauseCalls(guardConfig(row), Date.now() + 60_000);
     const before = await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() });
     expect(before.body.data.rateLimit.pausedUntil).toEqual(expect.any(String));
+    expect(before.body.data.interactiveRateLimit.pausedUntil).toEqual(before.body.data.rateLimit.pausedUntil);
     const res = await api("POST", `/api/integrations/${id}/circuit/reset`, { token: await admin() });
     expect(res.body.data.rateLimit.pausedUntil).toBeNull();
+    expect(res.body.data.interactiveRateLimit.pausedUntil).toBeNull();
   });
 });
 
@@ -223,9 +229,10 @@ describe("POST /api/integrations/{id}/test-connection", () => {
     ]);
     expect(report.checks[1].message).toContain("sku, name, price, stock");
     expect(guard.circuit).toMatchObject({ state: "closed", threshold: 3 });
-    // The test call went through the integration's rate limit.
-    expect(guard.rateLimit).toMatchObject({ requests: 10, per: "second" });
-    expect(guard.rateLimit.tokens).toBeLessThan(10);
+    // The test call went through the interactive budget; the syncs' bucket was not touched.
+    expect(guard.interactiveRateLimit).toMatchObject({ requests: 20, per: "minute" });
+    expect(guard.interactiveRateLimit.tokens).toBeLessThan(20);
+    expect(guard.rateLimit).toMatchObject({ requests: 10, per: "second", tokens: 10 });
   });
 
   it("lets the owning merchant test", async () => {
@@ -288,18 +295,19 @@ describe("POST /api/integrations/{id}/test-connection", () => {
     expect(res.status).toBe(404);
   });
 
-  it("answers 429 RATE_LIMITED with Retry-After once the integration's rate limit is used up", async () => {
+  it("answers 429 RATE_LIMITED with Retry-After once the interactive budget is used up, leaving the syncs' untouched", async () => {
     const { id } = await setUp("test-429");
     const patched = await api("PATCH", `/api/integrations/${id}`, {
       token: await admin(),
-      body: { settings: { rateLimitRequests: 1, rateLimitPer: "minute" } },
+      body: { settings: { interactiveRateLimitRequests: 1, interactiveRateLimitPer: "minute", rateLimitRequests: 3 } },
     });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
 
     const first = await api("POST", `/api/integrations/${id}/test-connection`, { token: await admin() });
     expect(first.status, JSON.stringify(first.body)).toBe(200);
     expect(first.body.data.report.ok).toBe(true);
-    expect(first.body.data.guard.rateLimit).toMatchObject({ requests: 1, per: "minute", tokens: 0 });
+    expect(first.body.data.guard.interactiveRateLimit).toMatchObject({ requests: 1, per: "minute", tokens: 0 });
+    expect(first.body.data.guard.rateLimit).toMatchObject({ requests: 3, tokens: 3 });
 
     const second = await api("POST", `/api/integrations/${id}/test-connection`, { token: await admin() });
     expect(second.status, JSON.stringify(second.body)).toBe(429);

@@ -15,6 +15,8 @@ const BASE_DEFAULTS = {
   circuitMaxCooldownSeconds: 1800,
   rateLimitRequests: 10,
   rateLimitPer: "second",
+  interactiveRateLimitRequests: 20,
+  interactiveRateLimitPer: "minute",
   webhookDedupeHours: 72,
 };
 

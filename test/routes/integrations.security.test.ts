@@ -4,7 +4,7 @@ import type { AuditEntry } from "../../src/audit/query.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
 import { toBase64Url } from "../../src/crypto/encoding.ts";
 import { type ApiOptions, type ApiResponse, api, bodies } from "../helpers/api.ts";
-import { admin, merchant, tokenFor, viewer } from "../helpers/auth.ts";
+import { admin, merchant, respelledSignatures, signRawJwt, tokenFor, viewer } from "../helpers/auth.ts";
 import { integrationRow, integrationRows } from "../helpers/db.ts";
 import { newClientAddress, newMerchant } from "../helpers/unique.ts";
 
@@ -52,6 +52,17 @@ function unsignedToken(claims: Record<string, unknown>) {
   return `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`;
 }
 
+const HS256 = JSON.stringify({ alg: "HS256", typ: "JWT" });
+const adminClaims = () => ({ sub: "x", role: "admin", iat: now(), exp: now() + 3600 });
+
+/** A valid admin token whose signature has a `-` or `_`, so that its base64 spelling differs. */
+async function dashedAdminToken(): Promise<string> {
+  for (let i = 0; ; i++) {
+    const token = await tokenFor("admin", undefined, { jti: `t-${i}` });
+    if (/[-_]/.test(token.split(".")[2] ?? "")) return token;
+  }
+}
+
 describe("authentication", () => {
   const rejected: [string, () => Promise<Record<string, string>>, string][] = [
     ["no Authorization header", async () => ({}), "missing_token"],
@@ -78,6 +89,38 @@ describe("authentication", () => {
       "a token without exp",
       async () => ({ Authorization: `Bearer ${await tokenFor("admin", undefined, { exp: undefined })}` }),
       "missing_exp",
+    ],
+    [
+      "a token with a non-numeric nbf",
+      async () => ({ Authorization: `Bearer ${await tokenFor("admin", undefined, { nbf: "tomorrow" })}` }),
+      "invalid_claim",
+    ],
+    [
+      "a token with exp: 1e999 (never expires)",
+      async () => ({
+        Authorization: `Bearer ${await signRawJwt(HS256, `{"sub":"x","role":"admin","iat":${now()},"exp":1e999}`)}`,
+      }),
+      "invalid_claim",
+    ],
+    [
+      "a token with an unknown crit header",
+      async () => ({
+        Authorization: `Bearer ${await signJwt(adminClaims(), env.JWT_SECRET, { crit: ["urn:x:bind"], "urn:x:bind": 1 })}`,
+      }),
+      "unknown_crit",
+    ],
+    ...(["base64", "padded", "lowBitsSet"] as const).map(
+      (spelling) =>
+        [
+          `a valid token with its signature respelled (${spelling})`,
+          async () => ({ Authorization: `Bearer ${respelledSignatures(await dashedAdminToken())[spelling]}` }),
+          "malformed",
+        ] as [string, () => Promise<Record<string, string>>, string],
+    ),
+    [
+      "a token valid for 31 days",
+      async () => ({ Authorization: `Bearer ${await tokenFor("admin", undefined, { exp: now() + 31 * 86_400 })}` }),
+      "lifetime_too_long",
     ],
     [
       "a merchant token without a merchantId claim",
@@ -127,6 +170,26 @@ describe("authentication", () => {
       }
     });
   }
+
+  it("still accepts a normal token, and one valid for exactly 30 days", async () => {
+    expect((await api("GET", "/api/integrations", { token: await admin() })).status).toBe(200);
+    const month = await tokenFor("admin", undefined, { iat: now(), exp: now() + 30 * 86_400 });
+    expect((await api("GET", "/api/integrations", { token: month })).status).toBe(200);
+  });
+
+  it("says how long a token may live, and follows JWT_MAX_LIFETIME_DAYS", async () => {
+    const twoDays = await tokenFor("admin", undefined, { iat: now(), exp: now() + 2 * 86_400 });
+    const { res, requestId } = await call("GET", "/api/integrations", {
+      token: twoDays,
+      env: { JWT_MAX_LIFETIME_DAYS: "1" },
+    });
+    expectUnauthorized(res);
+    expect(res.body.error).toMatch(/exp may be at most 1 day\(s\) after iat/);
+    expect((await auditOf(requestId, "auth.token_rejected")).map((e) => e.details?.reason)).toEqual([
+      "lifetime_too_long",
+    ]);
+    expect((await api("GET", "/api/integrations", { token: twoDays })).status).toBe(200);
+  });
 
   it("accepts the scheme name in any case", async () => {
     const res = await api("GET", "/api/integrations", { headers: { Authorization: `bearer ${await admin()}` } });

@@ -345,7 +345,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
     for (let i = 1; i <= 12; i++) lines.push(`S-${i},Item ${i},${i}.25,${i}`);
     lines.splice(3, 0, "S-bad,too few");
     const id = await csvIntegration(merchantId, lines.join("\n"));
-    const token = await viewer(merchantId); // a dry run changes nothing: readers may run it
+    const token = await merchant(merchantId); // reading from the source needs a writer role (below)
 
     const limited = await api("POST", previewPath(id), { token, body: { limit: 4 } });
     expect(limited.status, JSON.stringify(limited.body)).toBe(200);
@@ -368,6 +368,55 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
       { entity: "prices", key: "S-2", row: 2, record: { sku: "S-2", price: 2.25, currency: "TRY" } },
     ]);
     expect((await platformRequests(merchantId)).count).toBe(0);
+  });
+
+  it("refuses a viewer reading rows from the merchant's system with 403, audited, calling nothing", async () => {
+    const merchantId = newMerchant("m-preview-viewer");
+    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    for (const token of [await viewer(merchantId), await viewer()]) {
+      const requestId = `test-${crypto.randomUUID()}`;
+      const res = await api("POST", previewPath(id), {
+        token,
+        body: { limit: 2 },
+        headers: { "X-Request-Id": requestId },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(403);
+      expect(res.body).toMatchObject({ success: false, code: "FORBIDDEN" });
+      expect(res.body.error).toMatch(/send sample `rows` in the body, or use a writer token/);
+      const audit = await env.DB.prepare(
+        "SELECT role, outcome, details FROM audit_log WHERE request_id = ? AND action = ?",
+      )
+        .bind(requestId, "auth.forbidden")
+        .all<{ role: string; outcome: string; details: string }>();
+      expect(audit.results).toHaveLength(1);
+      expect(audit.results[0]).toMatchObject({ role: "viewer", outcome: "denied" });
+      expect(JSON.parse(audit.results[0]?.details ?? "{}")).toMatchObject({
+        method: "POST",
+        path: previewPath(id),
+        reason: expect.stringContaining("needs role admin or merchant"),
+      });
+    }
+    // Nothing was read from the file host: the interactive budget is whole.
+    const guard = await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() });
+    expect(guard.body.data.interactiveRateLimit.tokens).toBe(guard.body.data.interactiveRateLimit.requests);
+  });
+
+  it("lets a viewer preview sample rows given in the body", async () => {
+    const merchantId = newMerchant("m-preview-viewer-rows");
+    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    const res = await api("POST", previewPath(id), {
+      token: await viewer(merchantId),
+      body: { rows: [{ sku: "V-1", name: "Vazo", price: "3.00", stock: "2" }], entities: ["products"] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.data).toEqual({
+      source: "rows",
+      rowsRead: 1,
+      records: [{ entity: "products", key: "V-1", row: 1, record: { sku: "V-1", name: "Vazo" } }],
+      rejected: [],
+    });
+    const guard = await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() });
+    expect(guard.body.data.interactiveRateLimit.tokens).toBe(guard.body.data.interactiveRateLimit.requests);
   });
 
   it("refuses an invalid candidate mapping or body with 400", async () => {
