@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireWriter } from "../auth/middleware.ts";
 import { ok } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
+import { optionalJsonBody } from "../http/optional-body.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { PreviewBody, PreviewResult, previewMapping } from "../mapping/preview.ts";
 import { MappingDocument } from "../mapping/schema.ts";
@@ -95,6 +96,7 @@ mappingRoutes.openapi(
     description:
       "Applies a mapping (given, or the one in force) to sample rows (given, or read from the connector): what would be pushed and what rejected. Nothing is pushed or saved.",
     security: bearerSecurity,
+    middleware: [optionalJsonBody()] as const,
     request: { params: IntegrationParams, body: { content: { "application/json": { schema: PreviewBody } } } },
     responses: {
       200: dataResponse(PreviewResult, "The dry run"),
