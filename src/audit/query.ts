@@ -5,7 +5,8 @@ import { type Db, pageOf } from "../db/client.ts";
 import { AUDIT_OUTCOMES, type AuditRow, auditLog } from "../db/schema.ts";
 import { PageQuery } from "../openapi/schemas.ts";
 
-export const AuditQuery = PageQuery.extend({
+/** What the audit log can be filtered by, in a list and in an export alike. */
+export const AuditFilterQuery = z.object({
   merchantId: MerchantId.optional(),
   action: z.string().max(64).optional().openapi({ example: "integration.updated" }),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
@@ -13,6 +14,9 @@ export const AuditQuery = PageQuery.extend({
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: "Inclusive lower bound on `at`" }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive upper bound on `at`" }),
 });
+export type AuditFilterFields = z.infer<typeof AuditFilterQuery>;
+
+export const AuditQuery = PageQuery.extend(AuditFilterQuery.shape);
 export type AuditFilter = z.infer<typeof AuditQuery>;
 
 export const AuditEntryView = z
@@ -39,6 +43,15 @@ export type AuditEntry = z.infer<typeof AuditEntryView>;
 
 /** One page of the audit log, newest first, within `merchantScope` when it is not null. */
 export async function listAudit(db: Db, filter: AuditFilter, merchantScope: string | null) {
+  const { rows, total } = await pageOf(db, auditLog, auditWhere(filter, merchantScope), NEWEST_FIRST, filter);
+  return { rows: rows.map(toAuditView), total };
+}
+
+/** The audit log's order everywhere: newest first, ties broken by id. */
+export const NEWEST_FIRST = [desc(auditLog.at), desc(auditLog.id)];
+
+/** The entries `filter` selects, within `merchantScope` when it is not null. */
+export function auditWhere(filter: AuditFilterFields, merchantScope: string | null): SQL | undefined {
   const conditions: SQL[] = [];
   const merchantId = merchantScope ?? filter.merchantId;
   if (merchantId) conditions.push(eq(auditLog.merchantId, merchantId));
@@ -47,14 +60,7 @@ export async function listAudit(db: Db, filter: AuditFilter, merchantScope: stri
   if (filter.targetId) conditions.push(eq(auditLog.targetId, filter.targetId));
   if (filter.from) conditions.push(gte(auditLog.at, new Date(filter.from)));
   if (filter.to) conditions.push(lt(auditLog.at, new Date(filter.to)));
-  const { rows, total } = await pageOf(
-    db,
-    auditLog,
-    and(...conditions),
-    [desc(auditLog.at), desc(auditLog.id)],
-    filter,
-  );
-  return { rows: rows.map(toAuditView), total };
+  return and(...conditions);
 }
 
 /** Deletes entries older than `days`; run by the daily maintenance cron. */

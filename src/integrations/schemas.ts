@@ -4,6 +4,7 @@ import type { RegisteredConnector } from "../connectors/definition.ts";
 import { connectorIds, listConnectors } from "../connectors/index.ts";
 import { idPattern } from "../db/ids.ts";
 import { INTEGRATION_STATUSES, INTEGRATION_TYPES } from "../db/schema.ts";
+import { hiddenCharacterProblem } from "../http/plain-text.ts";
 import { PageQuery } from "../openapi/schemas.ts";
 import { acceptingSeedFields, Warning } from "./compat.ts";
 
@@ -14,7 +15,17 @@ export const IntegrationId = z
 
 export const IntegrationParams = z.object({ id: IntegrationId });
 
-const Name = z.string().trim().min(1, "must not be empty").max(120);
+/** A merchant-facing name: plain text, so it cannot reorder, hide or escape what is shown around it. */
+const Name = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(120)
+  .superRefine((name, ctx) => {
+    const problem = hiddenCharacterProblem(name);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .openapi({ description: "Plain text: no control, bidirectional or zero-width characters" });
 
 function createVariant(def: RegisteredConnector) {
   return z
@@ -48,6 +59,23 @@ export const CreateIntegrationBody = z
   .openapi("CreateIntegration");
 export type CreateIntegrationInput = z.infer<typeof CreateIntegrationBody>;
 
+/**
+ * A PATCH's `settings` or `credentials`: any keys here, since the connector's schema judges the
+ * merged result. Except `__proto__`: zod's record drops that key without a word, so a PATCH
+ * carrying it answered 200 and changed nothing, while create's strict schemas refuse it. It
+ * is refused here the same way ("is not a known field"); `constructor` and `prototype` stay
+ * own keys through the merge and meet the connector's strict schema like any unknown field.
+ */
+const PatchFields = z.preprocess(
+  (value, ctx) => {
+    if (typeof value === "object" && value !== null && Object.hasOwn(value, "__proto__")) {
+      ctx.addIssue({ code: "unrecognized_keys", keys: ["__proto__"], input: value as Record<string, unknown> });
+    }
+    return value;
+  },
+  z.record(z.string(), z.unknown()),
+);
+
 /** `PATCH`: settings and credentials are merged into what is stored (a `null` removes an
  * optional field), then the result is validated against the connector as a whole. */
 export const UpdateIntegrationBody = z
@@ -55,14 +83,8 @@ export const UpdateIntegrationBody = z
     name: Name.optional(),
     type: z.enum(INTEGRATION_TYPES).optional(),
     status: z.enum(INTEGRATION_STATUSES).optional(),
-    settings: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({ example: { syncInterval: 600_000 } }),
-    credentials: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({ example: { password: "n3w-s3cret" } }),
+    settings: PatchFields.optional().openapi({ example: { syncInterval: 600_000 } }),
+    credentials: PatchFields.optional().openapi({ example: { password: "n3w-s3cret" } }),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, "send at least one of: name, type, status, settings, credentials")

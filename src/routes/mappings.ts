@@ -3,6 +3,7 @@ import { forbid, requireWriter } from "../auth/middleware.ts";
 import { canWrite } from "../auth/principal.ts";
 import { ok } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
+import { optionalJsonBody } from "../http/optional-body.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { PreviewBody, PreviewResult, previewMapping } from "../mapping/preview.ts";
 import { MappingDocument } from "../mapping/schema.ts";
@@ -96,6 +97,7 @@ mappingRoutes.openapi(
     description:
       "Applies a mapping (given, or the one in force) to sample rows (given, or read from the connector): what would be pushed and what rejected. Nothing is pushed or saved. Every role may preview given rows; reading rows from the merchant's system needs admin or merchant, and runs under the integration's interactive budget (`interactiveRateLimitRequests`), never the syncs' — a used-up budget answers 429 with Retry-After.",
     security: bearerSecurity,
+    middleware: [optionalJsonBody()] as const,
     request: { params: IntegrationParams, body: { content: { "application/json": { schema: PreviewBody } } } },
     responses: {
       200: dataResponse(PreviewResult, "The dry run"),

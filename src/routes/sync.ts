@@ -5,6 +5,7 @@ import { getDb } from "../db/client.ts";
 import { idPattern } from "../db/ids.ts";
 import { RUN_STATUSES, SYNC_TYPES } from "../db/schema.ts";
 import { accepted, ok, paginated } from "../http/envelope.ts";
+import { optionalJsonBody } from "../http/optional-body.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
 import { bearerSecurity, dataResponse, errorResponses, PageQuery, pageResponse } from "../openapi/schemas.ts";
 import { listRuns } from "../sync/queries.ts";
@@ -48,9 +49,9 @@ syncRoutes.openapi(
     tags,
     summary: "Trigger a sync",
     description:
-      "Answers 202 with the run. While a run of the same type is queued or running, that run is returned (`coalesced`).",
+      "Answers 202 with the run. While a run of the same type is queued or running, that run is returned (`coalesced`). The body is optional: none, an empty one and `{}` all mean a `full` sync with the defaults.",
     security: bearerSecurity,
-    middleware: [requireWriter()] as const,
+    middleware: [requireWriter(), optionalJsonBody()] as const,
     request: { params: IntegrationParams, body: { content: { "application/json": { schema: SyncBody } } } },
     responses: {
       202: dataResponse(Started, "Queued (or coalesced)"),

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../auth/middleware.ts";
 import { ok } from "../http/envelope.ts";
+import { optionalJsonBody } from "../http/optional-body.ts";
 import { ReencryptBody, ReencryptResult, reencryptCredentials } from "../integrations/reencrypt.ts";
 import { systemHealth } from "../observability/health.ts";
 import { AUTH_ERRORS, bearerSecurity, dataResponse, errorResponses } from "../openapi/schemas.ts";
@@ -45,7 +46,7 @@ systemRoutes.openapi(
     description:
       "After rotating ENCRYPTION_KEY (old key in ENCRYPTION_KEY_PREVIOUS), call repeatedly, passing `after: next`, until `next` is null.",
     security: bearerSecurity,
-    middleware: [requireRole("admin")] as const,
+    middleware: [requireRole("admin"), optionalJsonBody()] as const,
     request: { body: { content: { "application/json": { schema: ReencryptBody } } } },
     responses: { 200: dataResponse(ReencryptResult, "What this batch did"), ...errorResponses(400, ...AUTH_ERRORS) },
   }),

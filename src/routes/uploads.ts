@@ -5,6 +5,7 @@ import { storeUploadChunks } from "../connectors/csv/upload-store.ts";
 import { getDb } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { SYNC_TYPES, uploads } from "../db/schema.ts";
+import { decodedBody } from "../http/content-encoding.ts";
 import { accepted } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
 import { IntegrationParams } from "../integrations/schemas.ts";
@@ -31,7 +32,7 @@ uploadRoutes.openapi(
     tags: ["Sync"],
     summary: "Upload a CSV and sync it",
     description:
-      "For `csv` integrations. The body is the raw file (`Content-Type: text/csv`), streamed to storage in chunks rather than held in memory (limit MAX_UPLOAD_BYTES), then synced page by page with the integration's settings and mapping.",
+      "For `csv` integrations. The body is the raw file (`Content-Type: text/csv`), optionally with `Content-Encoding: gzip`, streamed to storage in chunks rather than held in memory (limit MAX_UPLOAD_BYTES, on the decompressed file), then synced page by page with the integration's settings and mapping.",
     security: bearerSecurity,
     middleware: [requireWriter()] as const,
     request: {
@@ -69,9 +70,10 @@ uploadRoutes.openapi(
     if (Number(c.req.header("content-length") ?? 0) > maxUploadBytes) {
       throw new AppError("PAYLOAD_TOO_LARGE", `The file is larger than MAX_UPLOAD_BYTES (${maxUploadBytes} bytes)`);
     }
-    const body = c.req.raw.body;
-    if (!body)
+    const raw = c.req.raw.body;
+    if (!raw)
       throw AppError.validation([{ field: "body", message: "is empty; send the CSV file as the request body" }]);
+    const body = decodedBody(raw, c.req.header("content-encoding"), maxUploadBytes);
 
     const db = getDb(c.env);
     // An upload cannot coalesce with a run that reads another source: refuse instead.

@@ -11,8 +11,8 @@ export interface ApiResponse<T = any> {
 export interface ApiOptions {
   token?: string;
   body?: unknown;
-  /** Sent as is (not JSON-encoded) when a string. */
-  rawBody?: string;
+  /** Sent as is (not JSON-encoded): text, or bytes such as a gzip file. */
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
   /** Run against a copy of env with these values changed (e.g. JWT_ISSUER), in-process. */
   env?: Record<string, unknown>;
@@ -22,7 +22,7 @@ export interface ApiOptions {
 export async function api<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  let body: string | undefined = options.rawBody;
+  let body: string | Uint8Array | undefined = options.rawBody;
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers["Content-Type"] ??= "application/json";

@@ -65,6 +65,13 @@ export class PageCollector {
       this.reject(row, key, undecodableReason(this.format.encoding));
       return true;
     }
+    // A NUL is never text: it truncates strings in C-based systems downstream and is how a
+    // binary file or a UTF-16 export read with the wrong encoding shows. Refuse the row.
+    const withNul = values.findIndex((value) => value?.includes("\u0000"));
+    if (withNul >= 0) {
+      this.reject(row, key, `column '${this.header[withNul]}' contains a NUL character (byte 0)`);
+      return true;
+    }
     // fromEntries defines own properties, so a column named __proto__ stays a plain column.
     this.rows.push(Object.fromEntries(this.header.map((name, i) => [name, values[i] ?? ""])));
     return true;
@@ -97,6 +104,9 @@ export class PageCollector {
         throw new UpstreamError("connector", `the CSV header ${undecodableReason(this.format.encoding)}`, {
           retryable: false,
         });
+      }
+      if (name.includes("\u0000")) {
+        throw new UpstreamError("connector", "the CSV header contains a NUL character (byte 0)", { retryable: false });
       }
       return name.trim();
     });
