@@ -21,6 +21,8 @@ const COLUMNS: CsvColumn[] = [
   "requestId",
   "ip",
   "details",
+  "count",
+  "lastAt",
 ].map((key) => ({ key, header: key }));
 
 /**
@@ -50,5 +52,5 @@ export async function exportAudit(db: Db, filter: AuditFilterFields, merchantSco
 }
 
 function toCsvRow(row: AuditRow): Record<string, unknown> {
-  return { ...row, at: row.at.toISOString() };
+  return { ...row, at: row.at.toISOString(), lastAt: (row.lastAt ?? row.at).toISOString() };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hiddenCharacterProblem } from "../http/plain-text.ts";
 
 export const ROLES = ["admin", "merchant", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -17,7 +18,13 @@ export interface Principal {
 
 const Claims = z
   .object({
-    sub: z.string().min(1).max(128).optional(),
+    // The subject becomes the audit log's actor and a log field: plain text only.
+    sub: z
+      .string()
+      .min(1)
+      .max(128)
+      .refine((s) => hiddenCharacterProblem(s) === undefined, "must not contain control or invisible characters")
+      .optional(),
     role: z.enum(ROLES),
     merchantId: MerchantId.optional(),
   })

@@ -67,7 +67,9 @@ describe("GET /api/audit/export", () => {
     expect(headers.get("content-disposition")).toMatch(/^attachment; filename="audit-\d{4}-\d{2}-\d{2}\.csv"$/);
     expect(headers.get("cache-control")).toBe("no-store");
     expect(
-      text.startsWith("\uFEFFid,at,actor,role,merchantId,action,outcome,targetType,targetId,requestId,ip,details\r\n"),
+      text.startsWith(
+        "\uFEFFid,at,actor,role,merchantId,action,outcome,targetType,targetId,requestId,ip,details,count,lastAt\r\n",
+      ),
     ).toBe(true);
 
     const entries = await listed(token);
@@ -79,6 +81,7 @@ describe("GET /api/audit/export", () => {
       expect(row.action).toBe(entry?.action);
       expect(row.merchantId).toBe(entry?.merchantId ?? "");
       expect(row.details).toBe(entry?.details ? JSON.stringify(entry.details) : "");
+      expect([row.count, row.lastAt]).toEqual([String(entry?.count), entry?.lastAt]);
     }
   });
 

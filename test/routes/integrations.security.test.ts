@@ -132,6 +132,11 @@ describe("authentication", () => {
       async () => ({ Authorization: `Bearer ${await tokenFor("admin", undefined, { role: "superuser" })}` }),
       "bad_claims",
     ],
+    [
+      "a token whose subject carries a terminal escape",
+      async () => ({ Authorization: `Bearer ${await tokenFor("admin", undefined, { sub: "ops\u001b[31mroot" })}` }),
+      "bad_claims",
+    ],
   ];
 
   for (const [what, headers, reason] of rejected) {
