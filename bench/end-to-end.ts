@@ -6,7 +6,7 @@
  * requests, what an unchanged re-sync costs), not production latency.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { convertV4MiniflareOptions, Miniflare } from "miniflare";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions, type V4WorkerOptionsShape } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { fastQueueConsumers } from "../scripts/lib/wrangler-config.ts";
 import { signJwt } from "../src/auth/jwt.ts";
@@ -31,8 +31,16 @@ const SECRETS = {
   PLATFORM_API_TOKEN: "bench-platform-token",
 };
 
-/** Starts the gateway (from `gatewayScript`, the wrangler bundle) and the simulators. */
-export async function startWorld(gatewayScript: string, simsScript: string) {
+/**
+ * Starts the gateway (from `gatewayScript`, the wrangler bundle) and the simulators;
+ * `gatewayOverrides` and `extraWorkers` let a one-off comparison change a binding.
+ */
+export async function startWorld(
+  gatewayScript: string,
+  simsScript: string,
+  gatewayOverrides: Partial<V4WorkerOptionsShape> = {},
+  extraWorkers: V4WorkerOptions[] = [],
+) {
   // The bindings of wrangler.toml; the bundle is already built, so no module rules are needed.
   const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
   const { modulesRules: _rules, ...gatewayOptions } = workerOptions;
@@ -59,6 +67,7 @@ export async function startWorld(gatewayScript: string, simsScript: string) {
             PRINCIPAL_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
           },
           outboundService: "sims",
+          ...gatewayOverrides,
         },
         {
           name: "sims",
@@ -68,6 +77,7 @@ export async function startWorld(gatewayScript: string, simsScript: string) {
           compatibilityFlags: ["nodejs_compat"],
           bindings: { PLATFORM_TOKEN: SECRETS.PLATFORM_API_TOKEN },
         },
+        ...extraWorkers,
       ],
     }),
   );
