@@ -58,8 +58,9 @@ for (const [name, world] of Object.entries(worlds)) {
   ids[name] = created.id;
 }
 const BATCH = 200;
+const ROUNDS = Number(process.env.ROUNDS ?? 12);
 const times: Record<string, number[]> = Object.fromEntries(Object.keys(worlds).map((k) => [k, []]));
-for (let round = 0; round < 12; round++) {
+for (let round = 0; round < ROUNDS; round++) {
   for (const [name, world] of Object.entries(worlds)) {
     const began = performance.now();
     for (let i = 0; i < BATCH; i++) await world.call("GET", `/api/integrations/${ids[name]}`);

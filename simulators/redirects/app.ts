@@ -17,7 +17,7 @@ import type { SimEnv } from "../index.ts";
  */
 export const redirectsApp = new Hono<{ Bindings: SimEnv }>();
 
-interface Capture {
+export interface Capture {
   host: string;
   method: string;
   path: string;

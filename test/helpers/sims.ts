@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import type { Capture } from "../../simulators/redirects/app.ts";
 import { api } from "./api.ts";
 import { admin } from "./auth.ts";
 
@@ -104,15 +105,5 @@ export const captureUrl = (key: string, origin: string) => `${origin}/redirects/
 /** What reached `captureUrl(key, ...)`: host, method and whether credentials came along. */
 export async function captured(key: string) {
   const res = await fetch(`${SIMS}/redirects/__sim/captures/${encodeURIComponent(key)}`);
-  return (await res.json()) as {
-    count: number;
-    requests: {
-      host: string;
-      method: string;
-      path: string;
-      authorization: boolean;
-      cookie: boolean;
-      headers: string[];
-    }[];
-  };
+  return (await res.json()) as { count: number; requests: Capture[] };
 }
