@@ -6,7 +6,7 @@ import { handleQueue } from "./queues/index.ts";
  * The map of the gateway. HTTP: src/app.ts. Queues: src/queues. Crons: src/cron.
  * Durable Objects are exported by class name for the runtime to find.
  */
-export { IntegrationGuard } from "./durable-objects/integration-guard.ts";
+export { IntegrationGuard } from "./guard/integration-guard.ts";
 
 export default {
   fetch: app.fetch,

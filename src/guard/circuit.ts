@@ -44,6 +44,9 @@ export const closedCircuit = (): Circuit => ({
 
 export type Transition = "opened" | "closed" | null;
 
+/** How a page went, for the circuit: failures that say something about the ERP, or not. */
+export type PageOutcome = { kind: "success" } | { kind: "failure"; reason: string } | { kind: "neutral" };
+
 /**
  * Whether a job may call out now. While open it is told when to come back; once the cool-down
  * is over, the first caller becomes the half-open probe and everyone else waits for its verdict.
@@ -69,7 +72,7 @@ export function permit(
 /** Records how a call went. `neutral` outcomes (a bad record, our own bug) say nothing about the ERP. */
 export function record(
   c: Circuit,
-  outcome: { kind: "success" } | { kind: "failure"; reason: string } | { kind: "neutral" },
+  outcome: PageOutcome,
   holder: string,
   settings: CircuitSettings,
   now: number,

@@ -1,7 +1,8 @@
-import type { IntegrationGuard, PageOutcome } from "../durable-objects/integration-guard.ts";
 import type { GuardedFetch } from "../net/guarded-fetch.ts";
 import { parseRetryAfter, UpstreamError } from "../net/upstream-error.ts";
+import type { PageOutcome } from "./circuit.ts";
 import type { GuardConfig } from "./config.ts";
+import type { IntegrationGuard } from "./integration-guard.ts";
 import type { Budget } from "./rate-limit.ts";
 
 /** How long a page's single-flight lease lasts if its holder dies without giving it back. */

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { IntegrationGuard } from "../durable-objects/integration-guard.ts";
+import type { BudgetStatus, GuardStatus } from "./types.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -10,9 +10,7 @@ const RateLimitView = z.object({
   pausedUntil: z.iso.datetime().nullable().openapi({ description: "Set by a 429/503 with Retry-After" }),
 });
 
-type RateLimitStatus = Awaited<ReturnType<IntegrationGuard["status"]>>["rateLimit"];
-
-const rateLimitView = (r: RateLimitStatus) => ({
+const rateLimitView = (r: BudgetStatus) => ({
   requests: r.requests,
   per: r.perMs === 60_000 ? ("minute" as const) : ("second" as const),
   tokens: r.tokens,
@@ -41,7 +39,7 @@ export const GuardView = z
   .openapi("GuardState");
 export type GuardView = z.infer<typeof GuardView>;
 
-export function toGuardView(status: Awaited<ReturnType<IntegrationGuard["status"]>>): GuardView {
+export function toGuardView(status: GuardStatus): GuardView {
   const { circuit } = status;
   return {
     circuit: {

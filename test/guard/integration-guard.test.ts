@@ -1,9 +1,9 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { IntegrationGuard } from "../../src/durable-objects/integration-guard.ts";
 import type { Circuit } from "../../src/guard/circuit.ts";
 import { type GuardConfig, guardConfig } from "../../src/guard/config.ts";
+import { IntegrationGuard } from "../../src/guard/integration-guard.ts";
 import { pause } from "../helpers/unique.ts";
 
 /** A guard of its own (fresh integration and merchant ids) and its settings. */

@@ -1,16 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import { type Circuit, closedCircuit, permit, record, type Transition } from "../guard/circuit.ts";
-import type { GuardConfig } from "../guard/config.ts";
-import { recordCircuitTransition } from "../guard/events.ts";
-import { BUDGETS, type Budget, pauseAll, refill, reserveIn } from "../guard/rate-limit.ts";
-import { GuardStorage } from "../guard/storage.ts";
-
-/** How a page went, for the circuit: failures that say something about the ERP, or not. */
-export type PageOutcome = { kind: "success" } | { kind: "failure"; reason: string } | { kind: "neutral" };
-
-export type Admission =
-  | { ok: true; probe: boolean }
-  | { ok: false; retryAt: number; reason: "circuit_open" | "probe_in_flight" | "lease_held" };
+import { type Circuit, closedCircuit, type PageOutcome, permit, record } from "./circuit.ts";
+import type { GuardConfig } from "./config.ts";
+import { recordCircuitTransition } from "./events.ts";
+import { BUDGETS, type Budget, pauseAll, refill, reserveIn } from "./rate-limit.ts";
+import { GuardStorage } from "./storage.ts";
+import type { Admission, BudgetStatus, Finished, GuardStatus } from "./types.ts";
 
 /** Expired webhook ids deleted per alarm; the alarm comes back soon while more are due. */
 const SWEEP_BATCH = 1000;
@@ -53,12 +47,7 @@ export class IntegrationGuard extends DurableObject<Env> {
   }
 
   /** The page is over: record its outcome in the circuit and give the lease back. */
-  async finish(
-    config: GuardConfig,
-    type: string,
-    holder: string,
-    outcome: PageOutcome,
-  ): Promise<{ transition: Transition; state: Circuit["state"]; nextProbeAt: number | null }> {
+  async finish(config: GuardConfig, type: string, holder: string, outcome: PageOutcome): Promise<Finished> {
     const transition = record(this.circuit, outcome, holder, config.circuit, Date.now());
     this.store.save("circuit", this.circuit);
     this.store.releaseLease(type, holder);
@@ -100,11 +89,11 @@ export class IntegrationGuard extends DurableObject<Env> {
   }
 
   /** Everything the API shows about the guard. */
-  async status(config: GuardConfig) {
+  async status(config: GuardConfig): Promise<GuardStatus> {
     const now = Date.now();
     const buckets = this.store.loadBuckets(config.rates, now);
     // Shown as of now; the stored buckets need no write.
-    const view = (budget: Budget) => {
+    const view = (budget: Budget): BudgetStatus => {
       const bucket = buckets[budget];
       const rate = config.rates[budget];
       refill(bucket, rate, now);
