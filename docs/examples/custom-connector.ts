@@ -5,13 +5,8 @@
  * `registerConnector("acme", acmeConnector)` next to the built-in ones.
  */
 import { z } from "@hono/zod-openapi";
-import {
-  baseSettings,
-  defineConnector,
-  endpointUrl,
-  type SourcePage,
-  secretText,
-} from "../../src/connectors/definition.ts";
+import { defineConnector, type SourcePage } from "../../src/connectors/definition.ts";
+import { baseSettings, endpointUrl, secretText } from "../../src/connectors/settings.ts";
 import { UpstreamError } from "../../src/net/upstream-error.ts";
 
 const credentials = z.object({ endpoint: endpointUrl, apiKey: secretText() }).strict();

@@ -1,6 +1,5 @@
-import { z } from "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import type { MappingInput } from "../mapping/schema.ts";
-import { LONG_ORDER_NUMBERS } from "../orders/document-number.ts";
 import type { Entity } from "../platform/records.ts";
 
 export const OPERATIONS = ["products", "inventory", "prices", "orders"] as const;
@@ -119,7 +118,7 @@ export interface ConnectorDefinition<C extends z.ZodObject = z.ZodObject, S exte
   supportedOperations: readonly Operation[];
   /** Encrypted at rest; responses only show which fields are set. Use `.strict()`. */
   credentials: C;
-  /** Stored in clear; must extend `baseSettings`. Use `.strict()`. */
+  /** Stored in clear; must extend `baseSettings` (settings.ts). Use `.strict()`. */
   settings: S;
   /** Credential fields holding URLs the gateway will call; checked against the SSRF policy. */
   urlFields: readonly string[];
@@ -155,102 +154,3 @@ export function defineConnector<C extends z.ZodObject, S extends z.ZodObject>(
 ): ConnectorDefinition<C, S> {
   return definition;
 }
-
-/** Settings every connector has. */
-export const baseSettings = z.object({
-  syncInterval: z
-    .number()
-    .int()
-    .min(60_000, "must be at least 60000 (one minute)")
-    .max(86_400_000, "must be at most 86400000 (one day)")
-    .default(300_000)
-    .openapi({ description: "Polling interval in milliseconds", example: 300_000 }),
-  pageSize: z
-    .number()
-    .int()
-    .min(1)
-    .max(2000)
-    .default(500)
-    .openapi({ description: "Source rows per queue message; one page is one Worker invocation" }),
-  circuitFailureThreshold: z
-    .number()
-    .int()
-    .min(1)
-    .max(50)
-    .default(3)
-    .openapi({ description: "Consecutive failures of the ERP (or the platform) that open the circuit" }),
-  circuitCooldownSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(3600)
-    .default(30)
-    .openapi({ description: "Wait before the first probe; doubles with each re-open" }),
-  circuitMaxCooldownSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(86_400)
-    .default(1800)
-    .openapi({ description: "Cap of that wait" }),
-  rateLimitRequests: z.number().int().min(1).max(10_000).default(10).openapi({
-    description:
-      "Calls of syncs and order exports to the merchant's system allowed per `rateLimitPer` (previews and connection tests have their own budget, below)",
-  }),
-  rateLimitPer: z.enum(["second", "minute"]).default("second"),
-  interactiveRateLimitRequests: z.number().int().min(1).max(1000).default(20).openapi({
-    description:
-      "Calls of mapping previews and connection tests allowed per `interactiveRateLimitPer`: a budget of their own, so they never slow syncs or orders; the merchant's system sees at most both budgets together",
-  }),
-  interactiveRateLimitPer: z.enum(["second", "minute"]).default("minute"),
-  deletions: z.enum(["deactivate", "ignore"]).default("deactivate").openapi({
-    description:
-      "An item deleted in the source, or missing from a complete read of it, becomes inactive on the platform (stock 0), once; `ignore` leaves the platform as it is",
-  }),
-  deletionsMaxPercent: z.number().int().min(1).max(100).default(50).openapi({
-    description:
-      "A complete read that finds more than this share of the known items gone deletes none of them and says so in the run's notes (a wrong firm or filter looks like an emptied catalogue)",
-  }),
-  webhookDedupeHours: z
-    .number()
-    .int()
-    .min(72)
-    .max(720)
-    .default(72)
-    .openapi({ description: "How long webhook event ids are remembered to drop duplicates" }),
-});
-
-/** Settings of connectors that write orders into an ERP. */
-export const orderSettings = {
-  longOrderNumbers: z.enum(LONG_ORDER_NUMBERS).default("map").openapi({
-    description:
-      "A platform order number longer than the ERP's document number field: `map` gives it a deterministic number that fits (shown as the order's erpDocumentNumber), `refuse` answers 400",
-  }),
-};
-
-/** An http(s) URL; the SSRF policy (src/net/outbound-url.ts) is applied on top when saving. */
-export const endpointUrl = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
-
-/**
- * A whole number from `min` to `max`, also when written as digits in a string (`"001"`): ERP
- * numbers such as firms and branches are often copied from screens that pad them.
- */
-export const wholeNumber = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === "string" && /^\s*-?\d{1,9}\s*$/.test(v) ? Number(v) : v),
-    z
-      .number({
-        error: (issue) => (issue.input === undefined ? undefined : `must be a whole number from ${min} to ${max}`),
-      })
-      .int(`must be a whole number from ${min} to ${max}`)
-      .min(min)
-      .max(max),
-  );
-
-/** A non-empty string that does not start or end with spaces (copy-paste accidents). */
-export const secretText = (max = 512) =>
-  z
-    .string()
-    .min(1, "must not be empty")
-    .max(max)
-    .refine((v) => v.trim() === v, "must not start or end with spaces");

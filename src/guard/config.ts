@@ -1,7 +1,7 @@
-import { baseSettings } from "../connectors/definition.ts";
 import type { IntegrationRow } from "../db/schema.ts";
 import type { CircuitSettings } from "./circuit.ts";
 import type { Budget, RateSettings } from "./rate-limit.ts";
+import { guardSettings } from "./settings.ts";
 
 /** What the guard of one integration needs to know, sent with every call (settings may change). */
 export interface GuardConfig {
@@ -15,7 +15,7 @@ export interface GuardConfig {
 
 /** The guard settings of an integration; rows saved before a setting existed get its default. */
 export function guardConfig(integration: Pick<IntegrationRow, "id" | "merchantId" | "settings">): GuardConfig {
-  const s = baseSettings.parse(integration.settings);
+  const s = guardSettings.parse(integration.settings);
   return {
     integrationId: integration.id,
     merchantId: integration.merchantId,

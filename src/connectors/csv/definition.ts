@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { baseSettings, defineConnector, endpointUrl, secretText } from "../definition.ts";
+import { defineConnector } from "../definition.ts";
+import { baseSettings, endpointUrl, secretText } from "../settings.ts";
 import { createCsvConnector } from "./connector.ts";
 
 const credentials = z

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { baseSettings, defineConnector, endpointUrl, orderSettings, secretText, wholeNumber } from "../definition.ts";
+import { defineConnector } from "../definition.ts";
+import { baseSettings, endpointUrl, orderSettings, secretText, wholeNumber } from "../settings.ts";
 import { createLogoConnector } from "./connector.ts";
 import { LOGO_CURRENCIES } from "./prices.ts";
 import { endpointOf } from "./session.ts";
