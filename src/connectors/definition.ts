@@ -1,6 +1,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { MappingInput } from "../mapping/schema.ts";
 import type { Entity } from "../platform/records.ts";
+import type { ByteSource } from "../uploads/byte-source.ts";
 
 export const OPERATIONS = ["products", "inventory", "prices", "orders"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -68,19 +69,6 @@ export interface PlatformOrder {
   currency: string;
   createdAt: string;
   lines: { sku: string; quantity: number; unitPrice: number; vatRate: number }[];
-}
-
-/**
- * Where the bytes of a file come from: a file host over HTTP, or an upload the gateway keeps.
- * The reader opens it once per page at the byte offset its cursor saved.
- */
-export interface ByteSource {
-  /**
-   * The bytes from `offset` to the end. `etag` identifies the version read; when `expectedEtag`
-   * is given and the source changed, it throws a permanent UpstreamError ("the file changed
-   * during the sync; start a new sync").
-   */
-  open(offset: number, expectedEtag?: string): Promise<{ body: ReadableStream<Uint8Array>; etag: string | undefined }>;
 }
 
 /**

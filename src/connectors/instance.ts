@@ -7,8 +7,8 @@ import type { Budget } from "../guard/rate-limit.ts";
 import { openCredentials } from "../integrations/credentials.ts";
 import { guardedFetch } from "../net/guarded-fetch.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
-import { uploadIdOf } from "./csv/connector.ts";
-import { uploadByteSource } from "./csv/upload-store.ts";
+import { uploadByteSource } from "../uploads/byte-source.ts";
+import { uploadIdOf } from "../uploads/ids.ts";
 import type { Connector, ConnectorContext } from "./definition.ts";
 import { connectorOf } from "./registry.ts";
 

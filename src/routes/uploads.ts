@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { actorFromContext, recordAudit } from "../audit/record.ts";
 import { requireWriter } from "../auth/middleware.ts";
-import { storeUploadChunks } from "../connectors/csv/upload-store.ts";
 import { getDb } from "../db/client.ts";
-import { newId } from "../db/ids.ts";
 import { SYNC_TYPES, uploads } from "../db/schema.ts";
 import { decodedBody } from "../http/content-encoding.ts";
 import { accepted } from "../http/envelope.ts";
@@ -13,6 +11,8 @@ import { bearerSecurity, dataResponse, errorResponses } from "../openapi/schemas
 import { findActiveRun, startedOrLimited, startRun } from "../sync/runs.ts";
 import { cleanUpSource } from "../sync/sources.ts";
 import { RunView, toRunView } from "../sync/view.ts";
+import { newUploadId, uploadSource } from "../uploads/ids.ts";
+import { storeUploadChunks } from "../uploads/store.ts";
 import { visibleIntegration } from "./access.ts";
 import { createRouter } from "./router.ts";
 
@@ -80,8 +80,8 @@ uploadRoutes.openapi(
     if (await findActiveRun(db, integration.id, type)) {
       throw new AppError("CONFLICT", `A ${type} run of this integration is active; upload again when it has finished`);
     }
-    const uploadId = newId("upl");
-    const source = `upload:${uploadId}`;
+    const uploadId = newUploadId();
+    const source = uploadSource(uploadId);
     const stored = await storeUploadChunks(c.env.DB, uploadId, body, maxUploadBytes);
     // The runtime hands an empty body over as an empty stream, not as null.
     if (stored.bytes === 0) {

@@ -1,7 +1,7 @@
 import { and, inArray, isNotNull, lt } from "drizzle-orm";
-import { deleteUploadChunks } from "../connectors/csv/upload-store.ts";
 import type { Db } from "../db/client.ts";
 import { syncPages, syncRuns, uploads } from "../db/schema.ts";
+import { deleteUploadChunks } from "../uploads/store.ts";
 
 /** How long page markers of finished runs and stored uploads are kept. */
 export const SYNC_BOOKKEEPING_DAYS = 7;

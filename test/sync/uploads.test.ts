@@ -2,7 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app.ts";
-import { UPLOAD_CHUNK_BYTES } from "../../src/connectors/csv/upload-store.ts";
+import { UPLOAD_CHUNK_BYTES } from "../../src/uploads/store.ts";
 import { type ApiOptions, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";

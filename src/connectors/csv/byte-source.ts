@@ -1,16 +1,11 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
-import type { ByteSource } from "../definition.ts";
+import { type ByteSource, emptyStream, fileChangedError } from "../../uploads/byte-source.ts";
 
-// The interface lives with the connector contract, which hands uploads to connectors.
-export type { ByteSource } from "../definition.ts";
+// The reader's callers (and test/helpers/bytes.ts) name the interface from here, next to the HTTP one.
+export type { ByteSource } from "../../uploads/byte-source.ts";
 
 /** Basic or bearer credentials for the file host. */
 export type FileAuth = { username: string; password: string } | { bearerToken: string };
-
-/** The one message for a file that is not the version earlier pages were read from. */
-export function fileChangedError(): UpstreamError {
-  return new UpstreamError("connector", "the file changed during the sync; start a new sync", { retryable: false });
-}
 
 /**
  * A file on an HTTP(S) host, read with `Range: bytes=<offset>-`. Hosts without range support
@@ -115,15 +110,6 @@ function contentRangeStart(value: string | null): number | undefined {
 /** Lets go of a body that will not be read, so the connection is freed; a broken one is no news. */
 async function discard(body: ReadableStream | null): Promise<void> {
   await body?.cancel().catch(() => {});
-}
-
-/** A stream without bytes. */
-export function emptyStream(): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      controller.close();
-    },
-  });
 }
 
 /** `body` without its first `count` bytes, pulled chunk by chunk so nothing piles up in memory. */

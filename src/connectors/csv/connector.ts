@@ -1,14 +1,9 @@
 import { fromBase64, toBase64Url, utf8 } from "../../crypto/encoding.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
-import type { ByteSource, CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
-import { type FileAuth, httpByteSource } from "./byte-source.ts";
+import type { CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
+import { type ByteSource, type FileAuth, httpByteSource } from "./byte-source.ts";
 import type { CsvCredentials, CsvSettings } from "./definition.ts";
 import { type CsvCursor, type CsvFormat, readCsvPage } from "./reader.ts";
-
-/** `upload:upl_…` -> `upl_…`; null when a run reads the integration's own file. */
-export function uploadIdOf(source: string | null | undefined): string | null {
-  return source?.startsWith("upload:") ? source.slice("upload:".length) : null;
-}
 
 /**
  * The CSV connector: one stream of rows, read page by page from a file at an HTTPS URL (with

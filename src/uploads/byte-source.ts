@@ -1,69 +1,32 @@
-import { AppError } from "../../http/errors.ts";
-import { UpstreamError } from "../../net/upstream-error.ts";
-import { type ByteSource, emptyStream, fileChangedError } from "./byte-source.ts";
-
-/** Bytes per `upload_chunks` row: well under D1's 2 MB row limit, and few rows per page read. */
-export const UPLOAD_CHUNK_BYTES = 512 * 1024;
+import { UpstreamError } from "../net/upstream-error.ts";
+import { UPLOAD_CHUNK_BYTES } from "./store.ts";
 
 /**
- * Streams `body` into upload_chunks rows of UPLOAD_CHUNK_BYTES (the last one shorter) without
- * holding more than about one chunk in memory. Over maxBytes: deletes what it wrote and throws
- * AppError("PAYLOAD_TOO_LARGE", message naming the limit).
- *
- * @example const { bytes, chunks } = await storeUploadChunks(env.DB, uploadId, request.body, 50 * 1024 * 1024)
+ * Where the bytes of a file come from: an upload the gateway keeps (below), or a file host over
+ * HTTP (src/connectors/csv/byte-source.ts). Connectors get one as `ConnectorContext.upload`.
+ * The reader opens it once per page at the byte offset its cursor saved.
  */
-export async function storeUploadChunks(
-  db: D1Database,
-  uploadId: string,
-  body: ReadableStream<Uint8Array>,
-  maxBytes: number,
-): Promise<{ bytes: number; chunks: number }> {
-  const reader = body.getReader();
-  let chunk = new Uint8Array(UPLOAD_CHUNK_BYTES);
-  let filled = 0;
-  let bytes = 0;
-  let chunks = 0;
-  const flush = async (data: Uint8Array) => {
-    await db
-      .prepare("INSERT INTO upload_chunks (upload_id, seq, data) VALUES (?, ?, ?)")
-      .bind(uploadId, chunks, data)
-      .run();
-    chunks++;
-  };
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > maxBytes) {
-        throw new AppError("PAYLOAD_TOO_LARGE", `The upload is larger than the limit of ${describeBytes(maxBytes)}`);
-      }
-      let from = 0;
-      while (from < value.byteLength) {
-        const take = Math.min(value.byteLength - from, UPLOAD_CHUNK_BYTES - filled);
-        chunk.set(value.subarray(from, from + take), filled);
-        filled += take;
-        from += take;
-        if (filled === UPLOAD_CHUNK_BYTES) {
-          await flush(chunk);
-          // A fresh buffer rather than reuse: the bound one must not change under D1.
-          chunk = new Uint8Array(UPLOAD_CHUNK_BYTES);
-          filled = 0;
-        }
-      }
-    }
-    if (filled > 0) await flush(chunk.slice(0, filled));
-    return { bytes, chunks };
-  } catch (error) {
-    await reader.cancel().catch(() => {});
-    await deleteUploadChunks(db, uploadId);
-    throw error;
-  }
+export interface ByteSource {
+  /**
+   * The bytes from `offset` to the end. `etag` identifies the version read; when `expectedEtag`
+   * is given and the source changed, it throws a permanent UpstreamError ("the file changed
+   * during the sync; start a new sync").
+   */
+  open(offset: number, expectedEtag?: string): Promise<{ body: ReadableStream<Uint8Array>; etag: string | undefined }>;
 }
 
-/** Removes every stored chunk of an upload (after its run, or when storing failed). */
-export async function deleteUploadChunks(db: D1Database, uploadId: string): Promise<void> {
-  await db.prepare("DELETE FROM upload_chunks WHERE upload_id = ?").bind(uploadId).run();
+/** The one message for a file that is not the version earlier pages were read from. */
+export function fileChangedError(): UpstreamError {
+  return new UpstreamError("connector", "the file changed during the sync; start a new sync", { retryable: false });
+}
+
+/** A stream without bytes. */
+export function emptyStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      controller.close();
+    },
+  });
 }
 
 /**
@@ -134,10 +97,4 @@ async function hasChunks(db: D1Database, uploadId: string): Promise<boolean> {
     .bind(uploadId)
     .first();
   return row !== null;
-}
-
-function describeBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes} bytes`;
 }

@@ -1,15 +1,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { readCsvPage } from "../../../src/connectors/csv/reader.ts";
-import {
-  deleteUploadChunks,
-  storeUploadChunks,
-  UPLOAD_CHUNK_BYTES,
-  uploadByteSource,
-} from "../../../src/connectors/csv/upload-store.ts";
-import { AppError } from "../../../src/http/errors.ts";
-import { UpstreamError } from "../../../src/net/upstream-error.ts";
-import { chunkedStream, csvFormat, readAllPages, utf8 } from "../../helpers/bytes.ts";
+import { readCsvPage } from "../../src/connectors/csv/reader.ts";
+import { AppError } from "../../src/http/errors.ts";
+import { UpstreamError } from "../../src/net/upstream-error.ts";
+import { uploadByteSource } from "../../src/uploads/byte-source.ts";
+import { deleteUploadChunks, storeUploadChunks, UPLOAD_CHUNK_BYTES } from "../../src/uploads/store.ts";
+import { chunkedStream, csvFormat, readAllPages, utf8 } from "../helpers/bytes.ts";
 
 const uploadId = () => `upl_${crypto.randomUUID().replaceAll("-", "")}`;
 
