@@ -1,8 +1,16 @@
 import { UpstreamError } from "../net/upstream-error.ts";
-import type { PushOutcome } from "./client.ts";
 import type { PlatformRecord } from "./records.ts";
 
 // Reading the platform's answers, kept apart from the request side in client.ts.
+
+/** How a batch went, record by record; `replayed` when the platform answered from its idempotency store. */
+export interface PushOutcome {
+  /** Skus the platform took, in the order sent. */
+  accepted: string[];
+  /** Skus it refused (`key`) with its reason; fixing the record, not retrying, helps them. */
+  rejected: { key: string; reason: string }[];
+  replayed: boolean;
+}
 
 /**
  * The outcome of a 200, checked against what was sent: one result per record, in order, for the

@@ -1,6 +1,6 @@
 import { canonicalJson, sha256Hex } from "../crypto/hash.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
-import { errorDetail, readOutcome, redact } from "./answer.ts";
+import { errorDetail, type PushOutcome, readOutcome, redact } from "./answer.ts";
 import type { Entity, PlatformRecord } from "./records.ts";
 
 /**
@@ -13,15 +13,6 @@ import type { Entity, PlatformRecord } from "./records.ts";
 export interface PlatformTarget {
   baseUrl: string;
   token: string;
-}
-
-/** How a batch went, record by record; `replayed` when the platform answered from its idempotency store. */
-export interface PushOutcome {
-  /** Skus the platform took, in the order sent. */
-  accepted: string[];
-  /** Skus it refused (`key`) with its reason; fixing the record, not retrying, helps them. */
-  rejected: { key: string; reason: string }[];
-  replayed: boolean;
 }
 
 export interface PushOptions {

@@ -3,7 +3,8 @@ import { UpstreamError } from "../../net/upstream-error.ts";
 import type { CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
 import { type ByteSource, type FileAuth, httpByteSource } from "./byte-source.ts";
 import type { CsvCredentials, CsvSettings } from "./definition.ts";
-import { type CsvCursor, type CsvFormat, readCsvPage } from "./reader.ts";
+import type { CsvCursor, CsvFormat } from "./format.ts";
+import { readCsvPage } from "./reader.ts";
 
 /**
  * The CSV connector: one stream of rows, read page by page from a file at an HTTPS URL (with

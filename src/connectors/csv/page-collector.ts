@@ -1,6 +1,6 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import { type FieldDecoder, undecodableReason } from "./decode.ts";
-import type { CsvCursor, CsvFormat, CsvPage } from "./reader.ts";
+import type { CsvCursor, CsvFormat, CsvPage } from "./format.ts";
 import { MAX_RECORD_BYTES } from "./record-parser.ts";
 
 /**

@@ -1,37 +1,12 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { ByteSource } from "./byte-source.ts";
-import { type CsvEncoding, fieldDecoder } from "./decode.ts";
+import { fieldDecoder } from "./decode.ts";
+import type { CsvCursor, CsvFormat, CsvPage, Delimiter } from "./format.ts";
 import { PageCollector } from "./page-collector.ts";
 import { createRecordParser } from "./record-parser.ts";
 
-export type Delimiter = "," | ";" | "\t";
-
-/** How a file is written: the CSV connector's settings. */
-export interface CsvFormat {
-  delimiter: "auto" | Delimiter;
-  encoding: CsvEncoding;
-  hasHeader: boolean;
-}
-
-/** Where the next page starts, and what the first page learnt about the file. */
-export interface CsvCursor {
-  /** Byte offset of the next record. */
-  offset: number;
-  header: string[];
-  delimiter: Delimiter;
-  /** Data rows read so far, malformed ones included: row numbers continue from here. */
-  rowsRead: number;
-  /** The version of the file the first page read; later pages refuse another one. */
-  etag?: string;
-}
-
-/** One page of rows, the rows that could not be read, and the cursor of the next page. */
-export interface CsvPage {
-  rows: Record<string, string>[];
-  malformed: { row: number; key?: string; reason: string }[];
-  /** Null when the file ended within this page. */
-  next: CsvCursor | null;
-}
+// The page shapes are the reader's API; callers (and test/helpers/bytes.ts) name them from here.
+export type { CsvCursor, CsvFormat, CsvPage, Delimiter } from "./format.ts";
 
 const DELIMITERS: readonly Delimiter[] = [",", ";", "\t"];
 /** The header line is read before parsing to find the delimiter; a longer one is cut here. */
