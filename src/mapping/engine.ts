@@ -63,6 +63,12 @@ export interface MappingOptions extends TransformOptions {
   firstRow?: number;
 }
 
+/** The integration's `decimalSeparator` setting (connectors that read text have one), if any. */
+export function decimalOption(integration: { settings: Record<string, unknown> }): { decimalSeparator?: "." | "," } {
+  const separator = integration.settings.decimalSeparator;
+  return separator === "," || separator === "." ? { decimalSeparator: separator } : {};
+}
+
 /** A row turned into one entity's record, valid against that entity's schema. */
 export interface MappedRecord {
   entity: Entity;

@@ -4,8 +4,7 @@ import { connectorOf } from "../connectors/index.ts";
 import { connectorFor } from "../connectors/instance.ts";
 import type { IntegrationRow } from "../db/schema.ts";
 import { ENTITIES, type Entity } from "../platform/records.ts";
-import { decimalOption } from "../sync/page.ts";
-import { compileMapping, type MappedRecord, mapRows, type RejectedRow } from "./engine.ts";
+import { compileMapping, decimalOption, type MappedRecord, mapRows, type RejectedRow } from "./engine.ts";
 import { MappingDocument } from "./schema.ts";
 import { effectiveMapping } from "./store.ts";
 

@@ -4,7 +4,7 @@ import { connectorOf } from "../connectors/index.ts";
 import { connectorFor } from "../connectors/instance.ts";
 import { type Db, runBatch } from "../db/client.ts";
 import type { IntegrationRow, RejectedRecord, SyncRunRow } from "../db/schema.ts";
-import { compileMapping, mapRows } from "../mapping/engine.ts";
+import { compileMapping, decimalOption, mapRows } from "../mapping/engine.ts";
 import { effectiveMapping } from "../mapping/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Entity } from "../platform/records.ts";
@@ -160,11 +160,6 @@ function streamEntities(integration: IntegrationRow, run: SyncRunRow, stream: nu
 
 function mappingOf(integration: IntegrationRow) {
   return compileMapping(effectiveMapping(integration).mapping);
-}
-
-export function decimalOption(integration: IntegrationRow): { decimalSeparator?: "." | "," } {
-  const separator = integration.settings.decimalSeparator;
-  return separator === "," || separator === "." ? { decimalSeparator: separator } : {};
 }
 
 function rejectedByPlatform(r: { candidate: Candidate; reason: string }, page: number): RejectedRecord {
