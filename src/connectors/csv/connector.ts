@@ -2,9 +2,9 @@ import { fromBase64, toBase64Url, utf8 } from "../../crypto/encoding.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
 import { type ByteSource, type FileAuth, httpByteSource } from "./byte-source.ts";
-import type { CsvCredentials, CsvSettings } from "./definition.ts";
 import type { CsvCursor, CsvFormat } from "./format.ts";
 import { readCsvPage } from "./reader.ts";
+import type { CsvCredentials, CsvSettings } from "./schemas.ts";
 
 /**
  * The CSV connector: one stream of rows, read page by page from a file at an HTTPS URL (with

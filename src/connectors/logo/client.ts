@@ -1,6 +1,6 @@
 import type { ConnectorContext } from "../definition.ts";
-import type { LogoCredentials } from "./definition.ts";
 import { isLoginProblem, logoFailure, permanent, readProblem } from "./errors.ts";
+import type { LogoCredentials } from "./schemas.ts";
 import { endpointOf, logoSession } from "./session.ts";
 
 /**

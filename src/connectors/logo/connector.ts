@@ -1,11 +1,11 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { Capability, CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
 import { type LogoClient, logoClient } from "./client.ts";
-import type { LogoCredentials, LogoSettings } from "./definition.ts";
 import { describeError, permanent } from "./errors.ts";
 import { type CardFilter, fetchItemsPage } from "./items.ts";
 import { createLogoOrder } from "./orders.ts";
 import { fetchPricesPage } from "./prices.ts";
+import type { LogoCredentials, LogoSettings } from "./schemas.ts";
 import { fetchStockPage, type LogoPlace, probeStock } from "./stock.ts";
 
 /**

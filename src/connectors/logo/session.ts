@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
 import type { ConnectorContext } from "../definition.ts";
-import type { LogoCredentials } from "./definition.ts";
 import { LogoError, logoFailure, permanent, readProblem } from "./errors.ts";
+import type { LogoCredentials } from "./schemas.ts";
 
 interface Token {
   value: string;

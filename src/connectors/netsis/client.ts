@@ -1,8 +1,8 @@
 import { isTransientWording } from "../../net/transient.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
 import type { ConnectorContext } from "../definition.ts";
-import type { NetsisCredentials } from "./definition.ts";
 import { baseUrl, bearerToken, forgetToken, readBody, textOf } from "./login.ts";
+import type { NetsisCredentials } from "./schemas.ts";
 
 /**
  * NetOpenX's result (N1 `TResult`, `SelectFilter`): `{ IsSuccessful, ErrorCode, ErrorDesc,

@@ -1,8 +1,8 @@
 import { permanentFailure as permanent, UpstreamError } from "../../net/upstream-error.ts";
 import type { Capability, CapabilityReport, Connector, ConnectorContext } from "../definition.ts";
 import { type NetsisClient, netsisClient } from "./client.ts";
-import type { NetsisCredentials, NetsisSettings } from "./definition.ts";
 import { SALES_ORDER_TYPE, writeOrder } from "./orders.ts";
+import type { NetsisCredentials, NetsisSettings } from "./schemas.ts";
 import { fetchStockPage } from "./stock.ts";
 import { LIST_STREAMS, readListPage } from "./streams.ts";
 

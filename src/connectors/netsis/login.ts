@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from "../../crypto/hash.ts";
 import { hostOf, UpstreamError } from "../../net/upstream-error.ts";
 import type { ConnectorContext } from "../definition.ts";
-import type { NetsisCredentials } from "./definition.ts";
+import type { NetsisCredentials } from "./schemas.ts";
 
 interface CachedToken {
   /** SHA-256 of the credentials the token was issued for: changed credentials log in again. */

@@ -1,7 +1,7 @@
 import { permanentFailure as permanent, UpstreamError } from "../../net/upstream-error.ts";
 import type { PlatformOrder } from "../definition.ts";
 import type { NetsisClient } from "./client.ts";
-import type { NetsisSettings } from "./definition.ts";
+import type { NetsisSettings } from "./schemas.ts";
 
 /** JTFaturaTip of a customer order (müşteri siparişi, N1: 7): what a platform order is in Netsis. */
 export const SALES_ORDER_TYPE = 7;

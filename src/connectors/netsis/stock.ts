@@ -1,7 +1,7 @@
 import { permanentFailure as permanent } from "../../net/upstream-error.ts";
 import type { SourcePage } from "../definition.ts";
 import type { NetsisClient } from "./client.ts";
-import type { NetsisCredentials, NetsisSettings } from "./definition.ts";
+import type { NetsisCredentials, NetsisSettings } from "./schemas.ts";
 
 /**
  * Stock balances through SQL: NetOpenX has no stock resource (N1's URL table has no
