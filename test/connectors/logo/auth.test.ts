@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UpstreamError } from "../../../src/net/upstream-error.ts";
 import {
   configureLogo,
@@ -53,8 +53,14 @@ describe("Logo login", () => {
     await configureLogo(tenant, { tokenTtlSeconds: 1 });
     const connector = logoConnector(tenant);
     await connector.fetchPage("items", null, 5);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await connector.fetchPage("items", null, 5);
+    // The gateway's clock moves past expires_in (1 s); the simulator's token would still work.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 1100);
+      await connector.fetchPage("items", null, 5);
+    } finally {
+      vi.useRealTimers();
+    }
     // Two logins, and no call refused for an expired token.
     expect(await logoStats(tenant)).toMatchObject({ logins: 2, requests: 2 });
   });
