@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import { documentNumber } from "../../src/orders/document-number.ts";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
-import { createIntegration, orderSettled } from "../helpers/integrations.ts";
+import { createIntegration, csvIntegration, orderSettled } from "../helpers/integrations.ts";
 import { netsisCredentials, netsisSlips, newTenant } from "../helpers/netsis.ts";
-import { putFile } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const order = (orderNumber: string, sku = "NT-000001") => ({
@@ -147,12 +146,8 @@ describe("order document numbers", () => {
 describe("order input", () => {
   it("refuses orders for a connector that cannot write them", async () => {
     const merchantId = newMerchant("m-order-csv");
-    const url = await putFile(`${merchantId}.csv`, "sku,name,price,stock\nA,B,1,1\n");
-    const csv = await api("POST", "/api/integrations", {
-      token: await admin(),
-      body: { merchantId, name: "csv", type: "webhook", connector: "csv", credentials: { url } },
-    });
-    const res = await send(csv.body.data.id, order("SO-6001"));
+    const csv = await csvIntegration(merchantId, { csv: "sku,name,price,stock\nA,B,1,1\n" });
+    const res = await send(csv, order("SO-6001"));
     expect(res.status).toBe(400);
     expect(res.body.details[0]).toMatchObject({ field: "id", message: expect.stringMatching(/cannot write orders/) });
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type ApiOptions, api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
 import { utf8 } from "../helpers/bytes.ts";
-import { createIntegration } from "../helpers/integrations.ts";
+import { csvIntegration } from "../helpers/integrations.ts";
 import { platformRecords, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
@@ -34,10 +34,6 @@ function paddedGzip(content: Uint8Array, emptyBlocks: number): Uint8Array {
   new DataView(trailer.buffer).setUint32(0, crc32(content), true);
   new DataView(trailer.buffer).setUint32(4, n, true);
   return new Uint8Array([...header, ...empty, ...last, ...content, ...trailer]);
-}
-
-async function csvIntegration(merchantId: string) {
-  return createIntegration({ merchantId, name: "gzip uploads", type: "webhook", connector: "csv", credentials: {} });
 }
 
 async function upload(id: string, body: Uint8Array, encoding: string | undefined, options: ApiOptions = {}) {

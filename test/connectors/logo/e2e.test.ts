@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
+import { eventually } from "../../helpers/eventually.ts";
 import { createIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
 import {
   configureLogo,
@@ -165,12 +166,14 @@ describe("a Logo ERP that throttles", () => {
     });
     expect(started.status).toBe(202);
     // The guard holds all of the integration's calls until Logo's Retry-After has passed.
-    const deadline = Date.now() + 10_000;
-    let guard = (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data;
-    while (!guard.rateLimit.pausedUntil && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      guard = (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data;
-    }
+    const token = await admin();
+    const guard = await eventually(
+      async () => {
+        const shown = (await api("GET", `/api/integrations/${id}/circuit`, { token })).body.data;
+        return shown.rateLimit.pausedUntil && shown;
+      },
+      { timeout: 10_000, interval: 25 },
+    );
     expect(guard.rateLimit.pausedUntil).not.toBeNull();
     expect(guard.circuit).toMatchObject({ state: "closed", failures: 0 });
 
