@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { type ApiResponse, api } from "./api.ts";
+import { type ApiResponse, api, bodies } from "./api.ts";
 import { admin } from "./auth.ts";
 import { eventually } from "./eventually.ts";
 import { putFile, type RunBody, waitForRun } from "./sims.ts";
@@ -53,6 +53,13 @@ export async function trigger(
   token?: string,
 ): Promise<ApiResponse> {
   return api("POST", `/api/integrations/${integrationId}/sync`, { token: token ?? (await admin()), body });
+}
+
+/** A Logo integration of `merchantId` made from `bodies.logo` (api.ts), as the API answered it. */
+export async function createLogo(merchantId: string): Promise<{ id: string; merchantId: string; name: string }> {
+  const res = await api("POST", "/api/integrations", { token: await admin(), body: bodies.logo(merchantId) });
+  expect(res.status).toBe(201);
+  return res.body.data;
 }
 
 /** Starts a sync (202) and returns its run id. */

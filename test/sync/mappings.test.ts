@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { csvConnector } from "../../src/connectors/csv/definition.ts";
 import { MappingDocument } from "../../src/mapping/schema.ts";
 import { api } from "../helpers/api.ts";
+import { auditOfRequest } from "../helpers/audit.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { csvIntegration, syncToEnd } from "../helpers/integrations.ts";
 import { platformRecords, platformRequests } from "../helpers/sims.ts";
@@ -368,14 +369,10 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
       expect(res.status, JSON.stringify(res.body)).toBe(403);
       expect(res.body).toMatchObject({ success: false, code: "FORBIDDEN" });
       expect(res.body.error).toMatch(/send sample `rows` in the body, or use a writer token/);
-      const audit = await env.DB.prepare(
-        "SELECT role, outcome, details FROM audit_log WHERE request_id = ? AND action = ?",
-      )
-        .bind(requestId, "auth.forbidden")
-        .all<{ role: string; outcome: string; details: string }>();
-      expect(audit.results).toHaveLength(1);
-      expect(audit.results[0]).toMatchObject({ role: "viewer", outcome: "denied" });
-      expect(JSON.parse(audit.results[0]?.details ?? "{}")).toMatchObject({
+      const audit = (await auditOfRequest(requestId)).filter((e) => e.action === "auth.forbidden");
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ role: "viewer", outcome: "denied" });
+      expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({
         method: "POST",
         path: previewPath(id),
         reason: expect.stringContaining("needs role admin or merchant"),

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { csvConnector } from "../../src/connectors/csv/definition.ts";
 import { registerConnector } from "../../src/connectors/index.ts";
 import { api } from "../helpers/api.ts";
+import { auditOfRequest } from "../helpers/audit.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { csvIntegration, syncToEnd, trigger } from "../helpers/integrations.ts";
 import { platformRecords, platformRequests, waitForRun } from "../helpers/sims.ts";
@@ -17,14 +18,6 @@ async function storedRuns(integrationId: string) {
   )
     .bind(integrationId)
     .all<{ id: string; type: string; status: string; priority: number; trigger: string }>();
-  return results;
-}
-
-/** The audit entries written by one request (found by its X-Request-Id). */
-async function auditOfRequest(requestId: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM audit_log WHERE request_id = ? ORDER BY id")
-    .bind(requestId)
-    .all<{ action: string; outcome: string; target_type: string | null; target_id: string | null; details: string }>();
   return results;
 }
 
