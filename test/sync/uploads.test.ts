@@ -5,6 +5,7 @@ import { app } from "../../src/app.ts";
 import { UPLOAD_CHUNK_BYTES } from "../../src/connectors/csv/upload-store.ts";
 import { type ApiOptions, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
+import { countOf } from "../helpers/db.ts";
 import { csvIntegration } from "../helpers/integrations.ts";
 import { platformRecords, platformRequests, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
@@ -23,19 +24,12 @@ async function upload(id: string, csv: string, options: ApiOptions & { query?: s
   });
 }
 
-async function count(sql: string, ...binds: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(sql)
-    .bind(...binds)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 const uploadRows = (integrationId: string) =>
-  count("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", integrationId);
-const chunksOf = (uploadId: string) => count("SELECT count(*) AS n FROM upload_chunks WHERE upload_id = ?", uploadId);
-const allChunks = () => count("SELECT count(*) AS n FROM upload_chunks");
+  countOf("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", integrationId);
+const chunksOf = (uploadId: string) => countOf("SELECT count(*) AS n FROM upload_chunks WHERE upload_id = ?", uploadId);
+const allChunks = () => countOf("SELECT count(*) AS n FROM upload_chunks");
 const runsOf = (integrationId: string) =>
-  count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", integrationId);
+  countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", integrationId);
 
 /** Asserts that a refused upload left nothing behind: no upload, no chunk, no run. */
 async function expectNothingStored(integrationId: string, chunksBefore: number, runsBefore = 0) {
