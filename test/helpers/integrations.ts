@@ -2,6 +2,8 @@ import { expect } from "vitest";
 import { type ApiResponse, api, bodies } from "./api.ts";
 import { admin } from "./auth.ts";
 import { eventually } from "./eventually.ts";
+import { logoCredentials } from "./logo.ts";
+import { netsisCredentials } from "./netsis.ts";
 import { putFile, type RunBody, waitForRun } from "./sims.ts";
 
 /**
@@ -60,6 +62,41 @@ export async function createLogo(merchantId: string): Promise<{ id: string; merc
   const res = await api("POST", "/api/integrations", { token: await admin(), body: bodies.logo(merchantId) });
   expect(res.status).toBe(201);
   return res.body.data;
+}
+
+/**
+ * A Logo integration of `merchantId` on the simulator's `tenant` (webhook type: no cron polls
+ * it), with a small page size and a generous rate limit so that a run takes few, fast pages.
+ */
+export async function logoIntegration(
+  merchantId: string,
+  tenant: string,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
+  return createIntegration({
+    merchantId,
+    name: `Logo ${merchantId}`,
+    type: "webhook",
+    connector: "logo",
+    credentials: logoCredentials(tenant),
+    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100, ...settings },
+  });
+}
+
+/** A Netsis integration of `merchantId` on the simulator's `tenant` (webhook type: no cron polls it). */
+export async function netsisIntegration(
+  merchantId: string,
+  tenant: string,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
+  return createIntegration({
+    merchantId,
+    name: `Netsis ${merchantId}`,
+    type: "webhook",
+    connector: "netsis",
+    credentials: netsisCredentials(tenant),
+    settings,
+  });
 }
 
 /** Starts a sync (202) and returns its run id. */

@@ -6,8 +6,8 @@ import { enqueueDueSyncs } from "../../src/sync/schedule.ts";
 import { api, bodies } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
 import { countOf } from "../helpers/db.ts";
-import { createIntegration, orderSettled } from "../helpers/integrations.ts";
-import { netsisCredentials, newTenant } from "../helpers/netsis.ts";
+import { netsisIntegration, orderSettled } from "../helpers/integrations.ts";
+import { newTenant } from "../helpers/netsis.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const HOUR = 3_600_000;
@@ -114,13 +114,7 @@ describe("active runs per merchant", () => {
 describe("orders ahead of syncs", () => {
   it("sends an order export to the orders queue, never behind the sync queues", async () => {
     const merchantId = newMerchant("cap-order");
-    const id = await createIntegration({
-      merchantId,
-      name: "orders",
-      type: "webhook",
-      connector: "netsis",
-      credentials: netsisCredentials(newTenant("cap-order")),
-    });
+    const id = await netsisIntegration(merchantId, newTenant("cap-order"));
     const sent: string[] = [];
     const watch = (name: string, queue: Queue) => ({
       send: (body: unknown, options?: QueueSendOptions) => {

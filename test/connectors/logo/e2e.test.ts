@@ -3,13 +3,12 @@ import { describe, expect, it } from "vitest";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
 import { eventually } from "../../helpers/eventually.ts";
-import { createIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
+import { logoIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
 import {
   configureLogo,
   createLogoItems,
   deleteLogoItems,
   isCatalogueRef,
-  logoCredentials,
   logoItemTruth,
   logoOrders,
   logoStats,
@@ -19,17 +18,6 @@ import {
 } from "../../helpers/logo.ts";
 import { platformRecords, waitForRun } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
-
-async function logoIntegration(merchantId: string, tenant: string, settings: Record<string, unknown> = {}) {
-  return createIntegration({
-    merchantId,
-    name: `Logo ${merchantId}`,
-    type: "webhook", // no polling: these tests trigger every run themselves
-    connector: "logo",
-    credentials: logoCredentials(tenant),
-    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100, ...settings },
-  });
-}
 
 const catalogue = (n: number) => Array.from({ length: n }, (_, k) => k + 1).filter(isCatalogueRef).length;
 const find = async (merchantId: string, entity: string, sku: string) =>
