@@ -96,3 +96,9 @@ export const csvFormat = (overrides: Partial<CsvFormat> = {}): CsvFormat => ({
   hasHeader: true,
   ...overrides,
 });
+
+/** `bytes` gzip-compressed, as a client sends a `Content-Encoding: gzip` body. */
+export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

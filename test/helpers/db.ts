@@ -79,3 +79,11 @@ export async function overwriteCredentials(id: string, credentials: Record<strin
     .bind(sealed.ciphertext, sealed.keyId, id)
     .run();
 }
+
+/** The `n` a `SELECT count(*) AS n ...` query answers. */
+export async function countOf(sql: string, ...binds: unknown[]): Promise<number> {
+  const row = await env.DB.prepare(sql)
+    .bind(...binds)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}

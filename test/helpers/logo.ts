@@ -99,6 +99,13 @@ export const changeTimeOf = (row: Record<string, unknown>, stamp: "MODIFIED" | "
 /** A Logo item reference that is a catalogue item (material classes, every 41st, are not). */
 export const isCatalogueRef = (ref: number) => ref % 41 !== 0;
 
+/** The references of a catalogue of `n` items, as the simulator serves them (gaps included). */
+export const catalogueRefs = (n: number) => Array.from({ length: n }, (_, k) => k + 1).filter(isCatalogueRef);
+
+/** What `promise` fails with (a test of a failure fails if it resolves). */
+export const failureOf = (promise: Promise<unknown>) =>
+  promise.then(() => expect.fail("should have failed")).catch((e) => e);
+
 /** What the Logo simulator holds for an item: its card, stock per warehouse, price rows, whether deleted. */
 export const logoItemTruth = (tenant: string, code: string) =>
   logoSim<

@@ -2,6 +2,7 @@ import { expect } from "vitest";
 import type { Capture } from "../../simulators/redirects/app.ts";
 import { api } from "./api.ts";
 import { admin } from "./auth.ts";
+import { eventually } from "./eventually.ts";
 
 /** The simulators as the tests reach them (every outbound fetch is routed to them). */
 export const SIMS = "https://sims.test";
@@ -80,16 +81,20 @@ export async function waitForRun(
   options: { timeoutMs?: number; until?: string[] } = {},
 ): Promise<RunBody> {
   const token = await admin();
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   const until = options.until ?? ["succeeded", "partial", "failed", "dead"];
-  for (;;) {
-    const res = await api<{ data: RunBody }>("GET", `/api/runs/${runId}`, { token });
-    expect(res.status).toBe(200);
-    if (until.includes(res.body.data.status)) return res.body.data;
-    if (Date.now() > deadline)
-      throw new Error(`run ${runId} still ${res.body.data.status}: ${JSON.stringify(res.body.data)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let last: RunBody | undefined;
+  return eventually(
+    async () => {
+      const res = await api<{ data: RunBody }>("GET", `/api/runs/${runId}`, { token });
+      expect(res.status).toBe(200);
+      last = res.body.data;
+      return until.includes(last.status) && last;
+    },
+    {
+      timeout: options.timeoutMs ?? 20_000,
+      message: () => `run ${runId} still ${last?.status}: ${JSON.stringify(last)}`,
+    },
+  );
 }
 
 /**

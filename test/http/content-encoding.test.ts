@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodedBody } from "../../src/http/content-encoding.ts";
 import { AppError } from "../../src/http/errors.ts";
-import { chunkedStream, concatBytes, utf8 } from "../helpers/bytes.ts";
-
-async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+import { chunkedStream, concatBytes, gzip, utf8 } from "../helpers/bytes.ts";
 
 /** Everything a stream yields, or the error its reading ends with. */
 async function drain(stream: ReadableStream<Uint8Array>): Promise<{ bytes: Uint8Array; pulled: number } | AppError> {

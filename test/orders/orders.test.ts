@@ -3,9 +3,8 @@ import { describe, expect, it } from "vitest";
 import { documentNumber } from "../../src/orders/document-number.ts";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
-import { createIntegration, orderSettled } from "../helpers/integrations.ts";
-import { netsisCredentials, netsisSlips, newTenant } from "../helpers/netsis.ts";
-import { putFile } from "../helpers/sims.ts";
+import { csvIntegration, netsisIntegration, orderSettled } from "../helpers/integrations.ts";
+import { netsisSlips, newTenant } from "../helpers/netsis.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const order = (orderNumber: string, sku = "NT-000001") => ({
@@ -19,17 +18,10 @@ const order = (orderNumber: string, sku = "NT-000001") => ({
   ],
 });
 
-async function netsisIntegration(label: string) {
+async function netsisTarget(label: string) {
   const merchantId = newMerchant(label);
   const tenant = newTenant(label);
-  const id = await createIntegration({
-    merchantId,
-    name: label,
-    type: "webhook",
-    connector: "netsis",
-    credentials: netsisCredentials(tenant),
-  });
-  return { merchantId, tenant, id };
+  return { merchantId, tenant, id: await netsisIntegration(merchantId, tenant) };
 }
 
 async function send(id: string, body: unknown, token?: string) {
@@ -47,7 +39,7 @@ const events = async (integrationId: string) =>
 
 describe("orders into the ERP", () => {
   it("writes an order into the ERP once, records the ERP's id and emits order.exported", async () => {
-    const { id, tenant } = await netsisIntegration("m-order");
+    const { id, tenant } = await netsisTarget("m-order");
     const res = await send(id, order("SO-1001"));
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.data).toMatchObject({ duplicate: false, order: { orderNumber: "SO-1001", status: "queued" } });
@@ -66,7 +58,7 @@ describe("orders into the ERP", () => {
   });
 
   it("answers the same order number again with the first order and writes nothing more", async () => {
-    const { id, tenant } = await netsisIntegration("m-order-twice");
+    const { id, tenant } = await netsisTarget("m-order-twice");
     const first = await send(id, order("SO-2001"));
     await orderSettled(first.body.data.order.id);
     const again = await send(id, order("SO-2001"));
@@ -79,7 +71,7 @@ describe("orders into the ERP", () => {
   });
 
   it("never writes a second ERP order when the export job is delivered again", async () => {
-    const { id, tenant } = await netsisIntegration("m-order-redeliver");
+    const { id, tenant } = await netsisTarget("m-order-redeliver");
     const sent = await send(id, order("SO-3001"));
     const orderId = sent.body.data.order.id as string;
     await orderSettled(orderId);
@@ -97,7 +89,7 @@ describe("orders into the ERP", () => {
   });
 
   it("fails an order the ERP refuses, with the ERP's reason, and a resend retries it", async () => {
-    const { id, tenant } = await netsisIntegration("m-order-bad");
+    const { id, tenant } = await netsisTarget("m-order-bad");
     const sent = await send(id, order("SO-4001", "NO-SUCH-CODE"));
     const failed = await orderSettled(sent.body.data.order.id);
     expect(failed.status).toBe("failed");
@@ -111,7 +103,7 @@ describe("orders into the ERP", () => {
   });
 
   it("lists an integration's orders and scopes them to their merchant", async () => {
-    const { id, merchantId } = await netsisIntegration("m-order-list");
+    const { id, merchantId } = await netsisTarget("m-order-list");
     const sent = await send(id, order("SO-5001"));
     await orderSettled(sent.body.data.order.id);
     const list = await api("GET", `/api/integrations/${id}/orders?status=exported`, {
@@ -126,7 +118,7 @@ describe("orders into the ERP", () => {
 
 describe("order document numbers", () => {
   it("refuses an order whose document number another order already has, rather than make two orders one", async () => {
-    const { id } = await netsisIntegration("o-clash");
+    const { id } = await netsisTarget("o-clash");
     const long = "MARKETPLACE-2026-0000777";
     const document = await documentNumber(long, 15);
     // An order stored earlier under that document number (as only a hash collision could make it).
@@ -147,18 +139,14 @@ describe("order document numbers", () => {
 describe("order input", () => {
   it("refuses orders for a connector that cannot write them", async () => {
     const merchantId = newMerchant("m-order-csv");
-    const url = await putFile(`${merchantId}.csv`, "sku,name,price,stock\nA,B,1,1\n");
-    const csv = await api("POST", "/api/integrations", {
-      token: await admin(),
-      body: { merchantId, name: "csv", type: "webhook", connector: "csv", credentials: { url } },
-    });
-    const res = await send(csv.body.data.id, order("SO-6001"));
+    const csv = await csvIntegration(merchantId, { csv: "sku,name,price,stock\nA,B,1,1\n" });
+    const res = await send(csv, order("SO-6001"));
     expect(res.status).toBe(400);
     expect(res.body.details[0]).toMatchObject({ field: "id", message: expect.stringMatching(/cannot write orders/) });
   });
 
   it("names the bad field of a malformed order and stores nothing", async () => {
-    const { id } = await netsisIntegration("m-order-invalid");
+    const { id } = await netsisTarget("m-order-invalid");
     const res = await send(id, { ...order("SO-7001"), lines: [] });
     expect(res.status).toBe(400);
     expect(res.body.details[0].field).toBe("lines");
@@ -171,7 +159,7 @@ describe("order input", () => {
   });
 
   it("lets no viewer send orders", async () => {
-    const { id, merchantId } = await netsisIntegration("m-order-viewer");
+    const { id, merchantId } = await netsisTarget("m-order-viewer");
     expect((await send(id, order("SO-8001"), await viewer(merchantId))).status).toBe(403);
   });
 });

@@ -9,30 +9,14 @@ import {
   pushBatch,
 } from "../../src/platform/client.ts";
 import type { InventoryRecord, PlatformRecord, PriceRecord } from "../../src/platform/records.ts";
+import { platformRecords, platformRequests, setPlatformFaults } from "../helpers/sims.ts";
+import { newMerchant } from "../helpers/unique.ts";
 
 // The client against the platform simulator over HTTP; each test has its own merchant.
 const target = platformTarget(env);
-const newMerchant = () => `m-${crypto.randomUUID()}`;
 const newKey = () => `run-${crypto.randomUUID()}`;
 
 const stock = (sku: string, n: number): InventoryRecord => ({ sku, stock: n });
-
-const sim = (merchant: string, rest = "", init?: RequestInit) =>
-  fetch(`${target.baseUrl}/__sim/merchants/${encodeURIComponent(merchant)}${rest}`, init);
-
-const setFaults = (merchant: string, faults: unknown) =>
-  sim(merchant, "/faults", {
-    method: "PUT",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(faults),
-  });
-
-const readBack = async (merchant: string, entity: string) =>
-  (await (await sim(merchant, `/${entity}`)).json()) as {
-    count: number;
-    items: unknown[];
-    writes: Record<string, number>;
-  };
 
 /** The UpstreamError a push fails with (and fails the test when it does not fail). */
 async function failure(push: Promise<unknown>): Promise<UpstreamError> {
@@ -67,8 +51,8 @@ describe("platformTarget", () => {
 
 describe("pushBatch: answers", () => {
   it("returns the accepted skus and the rejected ones with the platform's reason", async () => {
-    const m = newMerchant();
-    await setFaults(m, { rejectSkus: ["C"] });
+    const m = newMerchant("m");
+    await setPlatformFaults(m, { rejectSkus: ["C"] });
     const records = [
       { sku: "A", price: 10, currency: "TRY" },
       { sku: "B", price: 5, currency: "try" } as PriceRecord, // slips past the types, not the platform
@@ -84,35 +68,35 @@ describe("pushBatch: answers", () => {
   });
 
   it("stores what it pushed where the platform can read it back", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const products = [
       { sku: "P-2", name: "Coffee", price: 120, active: true },
       { sku: "P-1", name: "Tea" },
     ];
     await pushBatch(target, m, "products", products, newKey());
-    const stored = await readBack(m, "products");
+    const stored = await platformRecords(m, "products");
     expect(stored.items).toEqual([products[1], products[0]]);
     expect(stored.writes).toEqual({ "P-1": 1, "P-2": 1 });
   });
 
   it("gets a replayed answer for the same key and records, and the platform writes once", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const records = [stock("A", 1), stock("B", 2)];
     const key = await batchIdempotencyKey("run-1", "inventory", records);
     const first = await pushBatch(target, m, "inventory", records, key);
     const again = await pushBatch(target, m, "inventory", records, key);
     expect(again).toEqual({ ...first, replayed: true });
-    expect((await readBack(m, "inventory")).writes).toEqual({ A: 1, B: 1 });
+    expect((await platformRecords(m, "inventory")).writes).toEqual({ A: 1, B: 1 });
   });
 
   it("URL-encodes the merchant id into the path", async () => {
     const m = `shop/ü 1?-${crypto.randomUUID()}`;
     await pushBatch(target, m, "inventory", [stock("A", 1)], newKey());
-    expect((await readBack(m, "inventory")).count).toBe(1);
+    expect((await platformRecords(m, "inventory")).count).toBe(1);
   });
 
   it("sends nothing for no records, and refuses more than a batch holds", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     expect(await pushBatch(target, m, "inventory", [], newKey())).toEqual({
       accepted: [],
       rejected: [],
@@ -120,13 +104,13 @@ describe("pushBatch: answers", () => {
     });
     const tooMany = Array.from({ length: 1001 }, (_, i) => stock(`S${i}`, 1));
     await expect(pushBatch(target, m, "inventory", tooMany, newKey())).rejects.toThrow(RangeError);
-    expect(((await (await sim(m, "/requests")).json()) as any).count).toBe(0);
+    expect((await platformRequests(m)).count).toBe(0);
   });
 });
 
 describe("pushBatch: failures", () => {
   it("fails permanently with 422 when the key was used with other records", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const key = newKey();
     await pushBatch(target, m, "inventory", [stock("A", 1)], key);
     const error = await failure(pushBatch(target, m, "inventory", [stock("A", 2)], key));
@@ -136,8 +120,8 @@ describe("pushBatch: failures", () => {
   });
 
   it("fails retryably on a 500, with the platform's error text", async () => {
-    const m = newMerchant();
-    await setFaults(m, { failNext: 1 });
+    const m = newMerchant("m");
+    await setPlatformFaults(m, { failNext: 1 });
     const error = await failure(pushBatch(target, m, "inventory", [stock("A", 1)], newKey()));
     expect(error.retryable).toBe(true);
     expect(error.status).toBe(500);
@@ -145,28 +129,28 @@ describe("pushBatch: failures", () => {
   });
 
   it("fails retryably on a 429 and passes on Retry-After", async () => {
-    const m = newMerchant();
-    await setFaults(m, { rateLimitNext: 1, retryAfterSeconds: 7 });
+    const m = newMerchant("m");
+    await setPlatformFaults(m, { rateLimitNext: 1, retryAfterSeconds: 7 });
     const error = await failure(pushBatch(target, m, "inventory", [stock("A", 1)], newKey()));
     expect(error).toMatchObject({ retryable: true, status: 429, retryAfterSeconds: 7 });
   });
 
   it.each([400, 401, 403, 404])("fails permanently on a %i", async (failStatus) => {
-    const m = newMerchant();
-    await setFaults(m, { failNext: 1, failStatus });
+    const m = newMerchant("m");
+    await setPlatformFaults(m, { failNext: 1, failStatus });
     const error = await failure(pushBatch(target, m, "inventory", [stock("A", 1)], newKey()));
     expect(error).toMatchObject({ retryable: false, status: failStatus });
   });
 
   it("fails retryably on a 408", async () => {
-    const m = newMerchant();
-    await setFaults(m, { failNext: 1, failStatus: 408 });
+    const m = newMerchant("m");
+    await setPlatformFaults(m, { failNext: 1, failStatus: 408 });
     expect((await failure(pushBatch(target, m, "inventory", [stock("A", 1)], newKey()))).retryable).toBe(true);
   });
 
   it("fails retryably when the platform does not answer within timeoutMs", async () => {
-    const m = newMerchant();
-    await setFaults(m, { latencyMs: 2000 });
+    const m = newMerchant("m");
+    await setPlatformFaults(m, { latencyMs: 2000 });
     const error = await failure(pushBatch(target, m, "inventory", [stock("A", 1)], newKey(), { timeoutMs: 50 }));
     expect(error.retryable).toBe(true);
     expect(error.status).toBeUndefined();
@@ -175,7 +159,7 @@ describe("pushBatch: failures", () => {
 
   it("fails permanently with 401 on a wrong token, and never shows the token", async () => {
     const wrong: PlatformTarget = { ...target, token: "wrong-token-value" };
-    const error = await failure(pushBatch(wrong, newMerchant(), "inventory", [stock("A", 1)], newKey()));
+    const error = await failure(pushBatch(wrong, newMerchant("m"), "inventory", [stock("A", 1)], newKey()));
     expect(error).toMatchObject({ retryable: false, status: 401 });
     expect(error.message).not.toContain("wrong-token-value");
   });
@@ -236,8 +220,8 @@ describe("pushBatch: failures", () => {
   });
 
   it("never lets one merchant's faults touch another merchant", async () => {
-    const [faulty, healthy] = [newMerchant(), newMerchant()];
-    await setFaults(faulty, { failNext: 3, rejectSkus: ["A"] });
+    const [faulty, healthy] = [newMerchant("m"), newMerchant("m")];
+    await setPlatformFaults(faulty, { failNext: 3, rejectSkus: ["A"] });
     const outcome = await pushBatch(target, healthy, "inventory", [stock("A", 1)], newKey());
     expect(outcome.accepted).toEqual(["A"]);
     await failure(pushBatch(target, faulty, "inventory", [stock("A", 1)], newKey()));

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { newMerchant } from "../helpers/unique.ts";
 
 // The platform simulator over HTTP, as any client sees it. Each test has its own merchant, so
 // files and tests running side by side never see each other's faults or records.
 const SIM = env.PLATFORM_API_URL.replace(/\/+$/, "");
-const newMerchant = () => `m-${crypto.randomUUID()}`;
 let keys = 0;
 const newKey = () => `key-${crypto.randomUUID()}-${++keys}`;
 
@@ -51,7 +51,7 @@ const requestLog = async (merchant: string) =>
 
 describe("platform simulator: batches", () => {
   it("accepts valid records and rejects invalid ones one by one, in order", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const res = await batch(m, "prices", [
       { sku: "A", price: 10, currency: "TRY" },
       { sku: "B", price: -1, currency: "TRY" },
@@ -77,7 +77,7 @@ describe("platform simulator: batches", () => {
   });
 
   it("checks that products have a name and inventory a non-negative whole stock", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const products = (await (await batch(m, "products", [{ sku: "P1", name: "Tea" }, { sku: "P2" }])).json()) as any;
     expect(products.results.map((r: any) => r.status)).toEqual(["accepted", "rejected"]);
     const inventory = (await (
@@ -91,7 +91,7 @@ describe("platform simulator: batches", () => {
   });
 
   it("keeps the latest record per sku, sorted by sku, with a count of writes", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await batch(m, "inventory", [
       { sku: "B", stock: 1 },
       { sku: "A", stock: 2 },
@@ -116,13 +116,13 @@ describe("platform simulator: batches", () => {
   });
 
   it("does not store rejected records", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await batch(m, "products", [{ sku: "X" }]);
     expect((await readBack(m, "products")).count).toBe(0);
   });
 
   it("copes with 100,000 records for one merchant", { timeout: 120_000 }, async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const sku = (i: number) => `SKU-${String(i).padStart(6, "0")}`;
     for (let start = 0; start < 100_000; start += 10_000) {
       // Ten batches of 1000 at a time.
@@ -147,7 +147,7 @@ describe("platform simulator: batches", () => {
 
 describe("platform simulator: idempotency", () => {
   it("answers a replay from its store with Idempotent-Replayed and writes nothing again", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const key = newKey();
     const items = [
       { sku: "A", stock: 3 },
@@ -163,7 +163,7 @@ describe("platform simulator: idempotency", () => {
   });
 
   it("treats the same records with their keys in another order as the same request", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const key = newKey();
     await batch(m, "prices", [{ sku: "A", price: 1, currency: "TRY" }], { key });
     const res = await batch(m, "prices", [{ currency: "TRY", price: 1, sku: "A" }], { key });
@@ -171,7 +171,7 @@ describe("platform simulator: idempotency", () => {
   });
 
   it("refuses a key used again with other records, or for another entity, with 422", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const key = newKey();
     await batch(m, "inventory", [{ sku: "A", stock: 1 }], { key });
     const other = await batch(m, "inventory", [{ sku: "A", stock: 2 }], { key });
@@ -183,7 +183,7 @@ describe("platform simulator: idempotency", () => {
   });
 
   it("scopes keys per merchant", async () => {
-    const [m1, m2] = [newMerchant(), newMerchant()];
+    const [m1, m2] = [newMerchant("m"), newMerchant("m")];
     const key = newKey();
     await batch(m1, "inventory", [{ sku: "A", stock: 1 }], { key });
     const res = await batch(m2, "inventory", [{ sku: "A", stock: 1 }], { key });
@@ -194,7 +194,7 @@ describe("platform simulator: idempotency", () => {
 
 describe("platform simulator: refused requests", () => {
   it("answers 401 to a missing or wrong token and stores nothing", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     for (const token of [null, "wrong-token"]) {
       const res = await batch(m, "inventory", [{ sku: "A", stock: 1 }], { token });
       expect(res.status).toBe(401);
@@ -204,13 +204,13 @@ describe("platform simulator: refused requests", () => {
   });
 
   it("answers 404 to an unknown entity", async () => {
-    const res = await batch(newMerchant(), "orders", [{ sku: "A" }]);
+    const res = await batch(newMerchant("m"), "orders", [{ sku: "A" }]);
     expect(res.status).toBe(404);
     expect(((await res.json()) as any).code).toBe("UNKNOWN_ENTITY");
   });
 
   it("answers 400 without an Idempotency-Key or with one longer than 255 characters", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     for (const key of [null, "", "k".repeat(256)]) {
       const res = await batch(m, "inventory", [{ sku: "A", stock: 1 }], { key });
       expect(res.status, String(key)).toBe(400);
@@ -220,7 +220,7 @@ describe("platform simulator: refused requests", () => {
   });
 
   it("answers 400 to a malformed body", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const bodies = [
       "not json",
       JSON.stringify({ records: [] }),
@@ -241,7 +241,7 @@ describe("platform simulator: refused requests", () => {
 
 describe("platform simulator: fault injection", () => {
   it("fails the next n batches with failStatus and counts them down", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     expect((await setFaults(m, { failNext: 2, failStatus: 503 })).status).toBe(200);
     const key = newKey();
     const items = [{ sku: "A", stock: 1 }];
@@ -257,7 +257,7 @@ describe("platform simulator: fault injection", () => {
   });
 
   it("answers 429 with Retry-After for rateLimitNext", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await setFaults(m, { rateLimitNext: 1, retryAfterSeconds: 7 });
     const res = await batch(m, "inventory", [{ sku: "A", stock: 1 }]);
     expect(res.status).toBe(429);
@@ -266,14 +266,14 @@ describe("platform simulator: fault injection", () => {
   });
 
   it("defaults Retry-After to 1 second", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await setFaults(m, { rateLimitNext: 1 });
     expect((await batch(m, "inventory", [{ sku: "A", stock: 1 }])).headers.get("Retry-After")).toBe("1");
   });
 
   it("draws errorRate failures from the seed, the same way every time", async () => {
     const outcomes = async () => {
-      const m = newMerchant();
+      const m = newMerchant("m");
       await setFaults(m, { errorRate: 0.5, seed: 42 });
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) statuses.push((await batch(m, "inventory", [{ sku: "A", stock: i }])).status);
@@ -286,7 +286,7 @@ describe("platform simulator: fault injection", () => {
   });
 
   it("rejects the records of rejectSkus", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await setFaults(m, { rejectSkus: ["B"] });
     const body = (await (
       await batch(m, "inventory", [
@@ -299,7 +299,7 @@ describe("platform simulator: fault injection", () => {
   });
 
   it("never lets one merchant's faults touch another merchant", async () => {
-    const [faulty, healthy] = [newMerchant(), newMerchant()];
+    const [faulty, healthy] = [newMerchant("m"), newMerchant("m")];
     await setFaults(faulty, { failNext: 5, rejectSkus: ["A"] });
     const res = await batch(healthy, "inventory", [{ sku: "A", stock: 1 }]);
     expect(res.status).toBe(200);
@@ -309,7 +309,7 @@ describe("platform simulator: fault injection", () => {
   });
 
   it("refuses unknown or out-of-range faults with 400", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     for (const faults of [{ failNxt: 1 }, { errorRate: 2 }, { failStatus: 200 }, { failNext: -1 }]) {
       const res = await setFaults(m, faults);
       expect(res.status, JSON.stringify(faults)).toBe(400);
@@ -318,7 +318,7 @@ describe("platform simulator: fault injection", () => {
   });
 
   it("replaces the faults on each PUT", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await setFaults(m, { failNext: 3 });
     await setFaults(m, { latencyMs: 1 });
     expect(await (await sim(m, "/faults")).json()).toEqual({ latencyMs: 1 });
@@ -327,7 +327,7 @@ describe("platform simulator: fault injection", () => {
 
 describe("platform simulator: request log and reset", () => {
   it("logs every batch request in arrival order", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     await setFaults(m, { failNext: 1 });
     const key = newKey();
     const items = [
@@ -357,7 +357,7 @@ describe("platform simulator: request log and reset", () => {
   });
 
   it("forgets records, keys, faults and the log of a merchant on DELETE", async () => {
-    const m = newMerchant();
+    const m = newMerchant("m");
     const key = newKey();
     await batch(m, "inventory", [{ sku: "A", stock: 1 }], { key });
     await setFaults(m, { rejectSkus: ["A"] });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type ApiResponse, api, bodies } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
 import { auditCount, integrationRow, integrationRows, type StoredIntegration } from "../helpers/db.ts";
+import { createLogo } from "../helpers/integrations.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 interface FieldIssue {
@@ -32,12 +33,6 @@ async function rejectedCreate(merchantId: string, body: unknown, env?: Record<st
   const res = await api("POST", "/api/integrations", { token: await admin(), body, ...(env ? { env } : {}) });
   expect(await integrationRows(merchantId)).toEqual([]);
   return res;
-}
-
-async function createLogo(merchantId: string) {
-  const res = await api("POST", "/api/integrations", { token: await admin(), body: bodies.logo(merchantId) });
-  expect(res.status).toBe(201);
-  return res.body.data as { id: string; merchantId: string };
 }
 
 async function createCsv(merchantId: string, credentials?: Record<string, unknown>) {

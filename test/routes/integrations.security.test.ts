@@ -1,49 +1,21 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AuditEntry } from "../../src/audit/query.ts";
 import { signJwt } from "../../src/auth/jwt.ts";
 import { toBase64Url } from "../../src/crypto/encoding.ts";
 import { type ApiOptions, type ApiResponse, api, bodies } from "../helpers/api.ts";
+import { auditOf, tracedCall } from "../helpers/audit.ts";
 import { admin, merchant, respelledSignatures, signRawJwt, tokenFor, viewer } from "../helpers/auth.ts";
 import { integrationRow, integrationRows } from "../helpers/db.ts";
-import { newClientAddress, newMerchant } from "../helpers/unique.ts";
+import { createLogo } from "../helpers/integrations.ts";
+import { newMerchant } from "../helpers/unique.ts";
 
-const newRequestId = () => `test-${crypto.randomUUID()}`;
+const _newRequestId = () => `test-${crypto.randomUUID()}`;
 const now = () => Math.floor(Date.now() / 1000);
-
-/** The audit entries (as an admin reads them through the API) written by one request. */
-async function auditOf(requestId: string, action: string): Promise<AuditEntry[]> {
-  const token = await admin();
-  const found: AuditEntry[] = [];
-  for (let page = 1; ; page++) {
-    const res = await api("GET", `/api/audit?action=${action}&limit=100&page=${page}`, { token });
-    expect(res.status).toBe(200);
-    found.push(...(res.body.data as AuditEntry[]).filter((e) => e.requestId === requestId));
-    if (page >= res.body.pagination.totalPages) return found;
-  }
-}
-
-/** Calls the API with a fresh X-Request-Id, so its audit entries can be found again. */
-async function call(method: string, path: string, options: ApiOptions = {}) {
-  const requestId = newRequestId();
-  const res = await api(method, path, {
-    ...options,
-    headers: { ...options.headers, "X-Request-Id": requestId, "CF-Connecting-IP": newClientAddress() },
-  });
-  expect(res.body.requestId).toBe(requestId);
-  return { res, requestId };
-}
 
 function expectUnauthorized(res: ApiResponse) {
   expect(res.status).toBe(401);
   expect(res.body).toMatchObject({ success: false, code: "UNAUTHORIZED", error: expect.any(String) });
   expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="integration-gateway"/);
-}
-
-async function createLogo(merchantId: string) {
-  const res = await api("POST", "/api/integrations", { token: await admin(), body: bodies.logo(merchantId) });
-  expect(res.status).toBe(201);
-  return res.body.data as { id: string; merchantId: string; name: string };
 }
 
 /** A token whose header says `alg: none`, with an empty signature. */
@@ -143,11 +115,11 @@ describe("authentication", () => {
     it(`answers 401 to ${what}, audited as auth.token_rejected (${reason})`, async () => {
       const merchantId = newMerchant("m-401");
 
-      const read = await call("GET", "/api/integrations", { headers: await headers() });
+      const read = await tracedCall("GET", "/api/integrations", { headers: await headers() });
       expectUnauthorized(read.res);
       expect(JSON.stringify(read.res.body)).not.toContain("data");
 
-      const write = await call("POST", "/api/integrations", {
+      const write = await tracedCall("POST", "/api/integrations", {
         headers: await headers(),
         body: bodies.logo(merchantId),
       });
@@ -184,7 +156,7 @@ describe("authentication", () => {
 
   it("says how long a token may live, and follows JWT_MAX_LIFETIME_DAYS", async () => {
     const twoDays = await tokenFor("admin", undefined, { iat: now(), exp: now() + 2 * 86_400 });
-    const { res, requestId } = await call("GET", "/api/integrations", {
+    const { res, requestId } = await tracedCall("GET", "/api/integrations", {
       token: twoDays,
       env: { JWT_MAX_LIFETIME_DAYS: "1" },
     });
@@ -224,7 +196,7 @@ describe("issuer and audience", () => {
 
   for (const [what, claims, reason] of cases) {
     it(`answers 401 to a token with ${what}`, async () => {
-      const { res, requestId } = await call("GET", "/api/integrations", {
+      const { res, requestId } = await tracedCall("GET", "/api/integrations", {
         token: await tokenFor("admin", undefined, claims),
         env: configured,
       });
@@ -267,9 +239,12 @@ describe("viewers are read-only", () => {
       const t = await token(merchantId);
 
       const attempts = [
-        await call("POST", "/api/integrations", { token: t, body: bodies.csv(merchantId) }),
-        await call("PATCH", `/api/integrations/${id}`, { token: t, body: { name: "Hijacked", status: "paused" } }),
-        await call("DELETE", `/api/integrations/${id}`, { token: t }),
+        await tracedCall("POST", "/api/integrations", { token: t, body: bodies.csv(merchantId) }),
+        await tracedCall("PATCH", `/api/integrations/${id}`, {
+          token: t,
+          body: { name: "Hijacked", status: "paused" },
+        }),
+        await tracedCall("DELETE", `/api/integrations/${id}`, { token: t }),
       ];
       for (const { res, requestId } of attempts) {
         expect(res.status).toBe(403);
@@ -300,7 +275,7 @@ describe("tenant isolation", () => {
       ["DELETE", { token: tokenB }],
     ];
     for (const [method, options] of requests) {
-      const foreign = await call(method, `/api/integrations/${id}`, options);
+      const foreign = await tracedCall(method, `/api/integrations/${id}`, options);
       const absent = await api(method, `/api/integrations/${missing}`, options);
 
       expect(foreign.res.status).toBe(404);
@@ -332,7 +307,7 @@ describe("tenant isolation", () => {
   it("answers 403 to a merchant creating for another merchant, and creates nothing", async () => {
     const a = newMerchant("m-ca");
     const b = newMerchant("m-cb");
-    const { res, requestId } = await call("POST", "/api/integrations", {
+    const { res, requestId } = await tracedCall("POST", "/api/integrations", {
       token: await merchant(b),
       body: bodies.logo(a),
     });
@@ -349,7 +324,9 @@ describe("tenant isolation", () => {
     const a = newMerchant("m-lsa");
     const b = newMerchant("m-lsb");
     await createLogo(a);
-    const { res, requestId } = await call("GET", `/api/integrations?merchantId=${a}`, { token: await merchant(b) });
+    const { res, requestId } = await tracedCall("GET", `/api/integrations?merchantId=${a}`, {
+      token: await merchant(b),
+    });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ success: false, code: "FORBIDDEN" });
     expect(JSON.stringify(res.body)).not.toContain("int_");
@@ -362,7 +339,7 @@ describe("tenant isolation", () => {
     const { id } = await createLogo(a);
     const token = await viewer(b);
 
-    const got = await call("GET", `/api/integrations/${id}`, { token });
+    const got = await tracedCall("GET", `/api/integrations/${id}`, { token });
     expect(got.res.status).toBe(404);
     expect(got.res.body).toMatchObject({ code: "NOT_FOUND", error: `Integration ${id} not found` });
     expect(await auditOf(got.requestId, "auth.cross_tenant_denied")).toHaveLength(1);

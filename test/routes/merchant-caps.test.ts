@@ -5,22 +5,16 @@ import { createLogger } from "../../src/observability/logger.ts";
 import { enqueueDueSyncs } from "../../src/sync/schedule.ts";
 import { api, bodies } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
-import { createIntegration, orderSettled } from "../helpers/integrations.ts";
-import { netsisCredentials, newTenant } from "../helpers/netsis.ts";
+import { countOf } from "../helpers/db.ts";
+import { netsisIntegration, orderSettled } from "../helpers/integrations.ts";
+import { newTenant } from "../helpers/netsis.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const HOUR = 3_600_000;
 const caps = { MAX_INTEGRATIONS_PER_MERCHANT: "3", MAX_ACTIVE_RUNS_PER_MERCHANT: "2" };
 
-async function count(sql: string, ...params: unknown[]) {
-  const row = await env.DB.prepare(sql)
-    .bind(...params)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 const integrationsOf = (merchantId: string) =>
-  count("SELECT count(*) AS n FROM integrations WHERE merchant_id = ?", merchantId);
+  countOf("SELECT count(*) AS n FROM integrations WHERE merchant_id = ?", merchantId);
 
 async function createCapped(merchantId: string, name: string) {
   return api("POST", "/api/integrations", {
@@ -50,7 +44,7 @@ describe("integrations per merchant", () => {
       `Merchant ${merchantId} already has 3 integrations, the most allowed (MAX_INTEGRATIONS_PER_MERCHANT); delete one or ask an operator to raise the cap`,
     );
     expect(await integrationsOf(merchantId)).toBe(3);
-    const audited = await count(
+    const audited = await countOf(
       "SELECT count(*) AS n FROM audit_log WHERE merchant_id = ? AND action = 'integration.created'",
       merchantId,
     );
@@ -84,7 +78,7 @@ describe("active runs per merchant", () => {
     expect(refused.headers.get("Retry-After")).toBe("30");
     expect(refused.body).toMatchObject({ success: false, code: "RATE_LIMITED" });
     expect(refused.body.error).toContain("already has 2 sync runs queued or running (MAX_ACTIVE_RUNS_PER_MERCHANT)");
-    expect(await count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", c)).toBe(0);
+    expect(await countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", c)).toBe(0);
 
     const again = await triggerCapped(a, merchantId);
     expect(again.status).toBe(202);
@@ -111,8 +105,8 @@ describe("active runs per merchant", () => {
     const now = Date.now();
     const counts = await enqueueDueSyncs({ ...env, ...caps } as Env, getDb(env), now, createLogger("error"));
     expect(counts).toMatchObject({ started: 0, busy: 1 });
-    expect(await count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", c)).toBe(0);
-    const next = await count("SELECT next_sync_at AS n FROM integrations WHERE id = ?", c);
+    expect(await countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", c)).toBe(0);
+    const next = await countOf("SELECT next_sync_at AS n FROM integrations WHERE id = ?", c);
     expect(next).toBe(now + 60_000);
   });
 });
@@ -120,13 +114,7 @@ describe("active runs per merchant", () => {
 describe("orders ahead of syncs", () => {
   it("sends an order export to the orders queue, never behind the sync queues", async () => {
     const merchantId = newMerchant("cap-order");
-    const id = await createIntegration({
-      merchantId,
-      name: "orders",
-      type: "webhook",
-      connector: "netsis",
-      credentials: netsisCredentials(newTenant("cap-order")),
-    });
+    const id = await netsisIntegration(merchantId, newTenant("cap-order"));
     const sent: string[] = [];
     const watch = (name: string, queue: Queue) => ({
       send: (body: unknown, options?: QueueSendOptions) => {

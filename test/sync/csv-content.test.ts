@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
 import { utf8 } from "../helpers/bytes.ts";
-import { createIntegration, syncToEnd } from "../helpers/integrations.ts";
-import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
+import { csvIntegration, syncToEnd } from "../helpers/integrations.ts";
+import { platformRecords, platformRequests, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 // Text a spreadsheet would run as a formula: the platform must get it exactly as the ERP holds it.
@@ -12,17 +12,6 @@ const FORMULAS = ["=SUM(A1)", '=HYPERLINK("https://evil.test","x")', "+1-2", "-5
 function catalogue(rows: string[][]): string {
   const quote = (v: string) => (/[",\n\t]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   return `${["sku,name,price,stock", ...rows.map((r) => r.map(quote).join(","))].join("\n")}\n`;
-}
-
-async function csvFromUrl(merchantId: string, content: string | Uint8Array) {
-  const url = await putFile(`${merchantId}.csv`, content);
-  return createIntegration({
-    merchantId,
-    name: "csv content",
-    type: "webhook",
-    connector: "csv",
-    credentials: { url },
-  });
 }
 
 describe("a CSV field with a NUL character", () => {
@@ -34,7 +23,7 @@ describe("a CSV field with a NUL character", () => {
 
   it("rejects its row with the row number and why; the other rows reach the platform, the NUL never does", async () => {
     const merchantId = newMerchant("m-nul-url");
-    const run = await syncToEnd(await csvFromUrl(merchantId, catalogue(rows)));
+    const run = await syncToEnd(await csvIntegration(merchantId, { csv: catalogue(rows) }));
     expect(run.status, JSON.stringify(run)).toBe("partial");
     expect(run.progress).toMatchObject({ itemsRead: 3, itemsRejected: 1, itemsPushed: 6 });
     expect(run.rejectedSample).toEqual([
@@ -56,13 +45,7 @@ describe("a CSV field with a NUL character", () => {
 
   it("is rejected the same way in an uploaded file", async () => {
     const merchantId = newMerchant("m-nul-upload");
-    const id = await createIntegration({
-      merchantId,
-      name: "csv upload",
-      type: "webhook",
-      connector: "csv",
-      credentials: {},
-    });
+    const id = await csvIntegration(merchantId);
     const res = await api("POST", `/api/integrations/${id}/upload`, {
       token: await admin(),
       rawBody: catalogue(rows),
@@ -77,7 +60,7 @@ describe("a CSV field with a NUL character", () => {
 
   it("in the header fails the run, saying so, and pushes nothing", async () => {
     const merchantId = newMerchant("m-nul-header");
-    const id = await csvFromUrl(merchantId, utf8("sku,na\u0000me,price,stock\nH-1,x,1,1\n"));
+    const id = await csvIntegration(merchantId, { csv: utf8("sku,na\u0000me,price,stock\nH-1,x,1,1\n") });
     const run = await syncToEnd(id);
     expect(run.status).toBe("failed");
     expect(run.lastError).toContain("the CSV header contains a NUL character");
@@ -89,7 +72,7 @@ describe("text that looks like a spreadsheet formula", () => {
   it("reaches the platform exactly as the file holds it: neutralising is for files the gateway writes", async () => {
     const merchantId = newMerchant("m-formula");
     const rows = FORMULAS.map((name, i) => [`F-${i + 1}`, name, "1.50", "1"]);
-    const run = await syncToEnd(await csvFromUrl(merchantId, catalogue(rows)));
+    const run = await syncToEnd(await csvIntegration(merchantId, { csv: catalogue(rows) }));
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     const { items } = await platformRecords(merchantId, "products");
     expect(items.map((i) => i.name)).toEqual(FORMULAS);

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
-import { createIntegration, syncToEnd } from "../helpers/integrations.ts";
+import { csvIntegration, syncToEnd } from "../helpers/integrations.ts";
 import { platformRecords, putFile } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
@@ -14,17 +14,11 @@ const row = (sku: string, stock = 5) => `${sku},Ürün ${sku},"9,90",${stock}`;
 const file = (...skus: string[]) => [HEADER, ...skus.map((s) => row(s))].join("\n");
 
 async function feed(merchantId: string, settings: Record<string, unknown> = {}) {
-  const name = `${merchantId}.csv`;
-  const url = await putFile(name, file("A", "B", "C", "D"));
-  const id = await createIntegration({
-    merchantId,
-    name: `CSV ${merchantId}`,
-    type: "webhook",
-    connector: "csv",
-    credentials: { url },
+  const id = await csvIntegration(merchantId, {
+    csv: file("A", "B", "C", "D"),
     settings: { decimalSeparator: ",", deletions: "deactivate", ...settings },
   });
-  return { id, write: (content: string) => putFile(name, content) };
+  return { id, write: (content: string) => putFile(`${merchantId}.csv`, content) };
 }
 
 const product = async (merchantId: string, sku: string) =>
@@ -137,14 +131,7 @@ describe("items gone from a complete read", () => {
 describe("an inactive product", () => {
   it("has its stock pushed as 0 while it stays inactive", async () => {
     const merchantId = newMerchant("m-passive");
-    const url = await putFile(`${merchantId}.csv`, "sku,name,active,stock\nA,Kupa,1,7\nB,Şal,0,4");
-    const id = await createIntegration({
-      merchantId,
-      name: `CSV ${merchantId}`,
-      type: "webhook",
-      connector: "csv",
-      credentials: { url },
-    });
+    const id = await csvIntegration(merchantId, { csv: "sku,name,active,stock\nA,Kupa,1,7\nB,Şal,0,4" });
     const mapping = {
       mappings: [
         { sourceField: "sku", targetField: "products.sku", required: true },

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createIntegration, syncToEnd } from "../helpers/integrations.ts";
+import { csvIntegration, syncToEnd } from "../helpers/integrations.ts";
 import { platformRecords, platformRequests, putFile } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
@@ -12,21 +12,13 @@ const CSV = [
   'A-3,Ütü,"499,90",0,869000003',
 ].join("\n");
 
-async function csvIntegration(merchantId: string, url: string, settings: Record<string, unknown> = {}) {
-  return createIntegration({
-    merchantId,
-    name: `CSV ${merchantId}`,
-    type: "webhook", // no polling: these tests trigger every run themselves
-    connector: "csv",
-    credentials: { url },
-    settings: { decimalSeparator: ",", ...settings },
-  });
-}
+/** The files here write decimals with a comma. */
+const COMMA = { decimalSeparator: "," };
 
 describe("a CSV sync end to end", () => {
   it("brings exactly the mapped records to the platform through the queue", async () => {
     const merchantId = newMerchant("m-e2e");
-    const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, CSV));
+    const id = await csvIntegration(merchantId, { csv: CSV, settings: COMMA });
     const run = await syncToEnd(id, { type: "full" });
     expect(run.status).toBe("succeeded");
     expect(run.progress).toMatchObject({
@@ -63,7 +55,7 @@ describe("a CSV sync end to end", () => {
       'B-3,Bad price,"abc",1,',
       "B-4,Too few fields",
     ].join("\n");
-    const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, csv));
+    const id = await csvIntegration(merchantId, { csv: csv, settings: COMMA });
     const run = await syncToEnd(id);
     expect(run.status).toBe("partial");
     expect(run.progress.itemsRejected).toBe(3);
@@ -90,7 +82,7 @@ describe("a CSV sync end to end", () => {
   it("pushes nothing on a second sync of unchanged data, one record when one row changed, all with force", async () => {
     const merchantId = newMerchant("m-delta");
     const name = `${merchantId}.csv`;
-    const id = await csvIntegration(merchantId, await putFile(name, CSV));
+    const id = await csvIntegration(merchantId, { csv: CSV, settings: COMMA });
     expect((await syncToEnd(id)).progress.itemsPushed).toBe(9);
     const requestsAfterFirst = (await platformRequests(merchantId)).count;
 
@@ -113,7 +105,7 @@ describe("a CSV sync end to end", () => {
 
   it("syncs one entity when asked for one type", async () => {
     const merchantId = newMerchant("m-type");
-    const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, CSV));
+    const id = await csvIntegration(merchantId, { csv: CSV, settings: COMMA });
     const run = await syncToEnd(id, { type: "inventory" });
     expect(run.progress.itemsPushed).toBe(3);
     expect((await platformRecords(merchantId, "inventory")).count).toBe(3);
@@ -137,9 +129,9 @@ describe("a CSV sync end to end", () => {
     };
     const encoded = Uint8Array.from([...text].map((ch) => cp1254[ch] ?? ch.charCodeAt(0)));
     expect(encoded.length).toBe(text.length); // one byte per letter: not UTF-8
-    const id = await csvIntegration(merchantId, await putFile(`${merchantId}.csv`, encoded), {
-      encoding: "windows-1254",
-      delimiter: "auto",
+    const id = await csvIntegration(merchantId, {
+      csv: encoded,
+      settings: { ...COMMA, encoding: "windows-1254", delimiter: "auto" },
     });
     const run = await syncToEnd(id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
@@ -153,7 +145,10 @@ describe("a CSV sync end to end", () => {
   it("syncs a 20,000-row file in pages, one queue message each, with every record arriving once", async () => {
     const merchantId = newMerchant("m-20k");
     const url = "https://sims.test/files/generated/catalogue.csv?rows=20000&seed=7&delimiter=%3B";
-    const id = await csvIntegration(merchantId, url, { pageSize: 1000, delimiter: ";" });
+    const id = await csvIntegration(merchantId, {
+      credentials: { url },
+      settings: { ...COMMA, pageSize: 1000, delimiter: ";" },
+    });
     const run = await syncToEnd(id, { type: "inventory" });
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     expect(run.progress).toMatchObject({ pagesDone: 20, itemsRead: 20_000, itemsPushed: 20_000 });

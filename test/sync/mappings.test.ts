@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { csvConnector } from "../../src/connectors/csv/definition.ts";
 import { MappingDocument } from "../../src/mapping/schema.ts";
 import { api } from "../helpers/api.ts";
+import { auditOfRequest } from "../helpers/audit.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
-import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
+import { csvIntegration, syncToEnd } from "../helpers/integrations.ts";
+import { platformRecords, platformRequests } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 /** An ERP export with Turkish column names, which the default mapping does not know. */
@@ -26,16 +28,6 @@ const DEFAULT_MAPPING = MappingDocument.parse(csvConnector.defaultMapping);
 
 const DEFAULT_CSV = ["sku,name,price,stock", "D-1,One,1.50,1", "D-2,Two,2.50,2"].join("\n");
 
-async function csvIntegration(merchantId: string, csv = KOD_CSV, headers: Record<string, string> = {}) {
-  const url = await putFile(`${merchantId}.csv`, csv, headers);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: { merchantId, name: `mapping ${merchantId}`, type: "webhook", connector: "csv", credentials: { url } },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
-
 const mappingPath = (id: string) => `/api/integrations/${id}/mappings`;
 
 /** What D1 holds for the integration's mapping and version. */
@@ -55,18 +47,12 @@ async function mappingAudits(id: string) {
   return results.map((r) => ({ ...r, details: JSON.parse(r.details) }));
 }
 
-async function sync(id: string, body: Record<string, unknown> = {}) {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return waitForRun(res.body.data.runId);
-}
-
 const fields = (res: { body: { details?: { field: string }[] } }) => (res.body.details ?? []).map((d) => d.field);
 
 describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
   it("shows the connector's default mapping with isDefault true until one is saved", async () => {
     const merchantId = newMerchant("m-map-default");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     for (const token of [await admin(), await merchant(merchantId), await viewer(merchantId)]) {
       const res = await api("GET", mappingPath(id), { token });
       expect(res.status).toBe(200);
@@ -77,7 +63,7 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
 
   it("saves a valid mapping (200), shows it with isDefault false, audits it, and the next sync uses it", async () => {
     const merchantId = newMerchant("m-map-put");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     const before = await stored(id);
     const put = await api("PUT", mappingPath(id), { token: await merchant(merchantId), body: KOD_MAPPING });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
@@ -95,7 +81,7 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
       },
     ]);
 
-    const run = await sync(id);
+    const run = await syncToEnd(id);
     expect(run.status).toBe("partial");
     expect(run.rejectedSample).toEqual([
       {
@@ -121,7 +107,7 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
 
   it("refuses an invalid mapping with 400 naming the rule, and keeps the stored one", async () => {
     const merchantId = newMerchant("m-map-bad");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     const token = await merchant(merchantId);
     expect((await api("PUT", mappingPath(id), { token, body: KOD_MAPPING })).status).toBe(200);
     const before = await stored(id);
@@ -203,11 +189,11 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
 
   it("goes back to the connector's default on DELETE, audited, and syncs with it again", async () => {
     const merchantId = newMerchant("m-map-delete");
-    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    const id = await csvIntegration(merchantId, { csv: DEFAULT_CSV });
     const token = await merchant(merchantId);
     expect((await api("PUT", mappingPath(id), { token, body: KOD_MAPPING })).status).toBe(200);
     // With KOD_MAPPING the default columns are unknown: every row is rejected.
-    expect((await sync(id, { type: "products" })).progress.itemsPushed).toBe(0);
+    expect((await syncToEnd(id, { type: "products" })).progress.itemsPushed).toBe(0);
 
     const deleted = await api("DELETE", mappingPath(id), { token });
     expect(deleted.status).toBe(200);
@@ -221,14 +207,14 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
       { rules: 5, lookups: ["units"] },
       { reset: true },
     ]);
-    const run = await sync(id, { type: "products" });
+    const run = await syncToEnd(id, { type: "products" });
     expect(run.status).toBe("succeeded");
     expect((await platformRecords(merchantId, "products")).items.map((p) => p.sku)).toEqual(["D-1", "D-2"]);
   });
 
   it("still syncs a mapping stored before prices had one source, leaving its products.price out", async () => {
     const merchantId = newMerchant("m-legacy-price");
-    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    const id = await csvIntegration(merchantId, { csv: DEFAULT_CSV });
     // Stored by an earlier version, which let products carry a price as well.
     const legacy = {
       ...DEFAULT_MAPPING,
@@ -238,7 +224,7 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
       ],
     };
     await env.DB.prepare("UPDATE integrations SET mapping = ? WHERE id = ?").bind(JSON.stringify(legacy), id).run();
-    const run = await sync(id);
+    const run = await syncToEnd(id);
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     expect((await platformRecords(merchantId, "products")).items).toEqual([
       { sku: "D-1", name: "One" },
@@ -249,7 +235,7 @@ describe("GET/PUT/DELETE /api/integrations/{id}/mappings", () => {
 
   it("lets a viewer read but not change the mapping (403), and hides it from other merchants (404)", async () => {
     const merchantId = newMerchant("m-map-roles");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     const before = await stored(id);
     const put = await api("PUT", mappingPath(id), { token: await viewer(merchantId), body: KOD_MAPPING });
     expect(put.status).toBe(403);
@@ -269,7 +255,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("maps given rows with the mapping in force: records and rejections with row, field and reason, nothing pushed", async () => {
     const merchantId = newMerchant("m-preview-rows");
-    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    const id = await csvIntegration(merchantId, { csv: DEFAULT_CSV });
     const requestsBefore = (await platformRequests(merchantId)).count;
     const res = await api("POST", previewPath(id), {
       token: await merchant(merchantId),
@@ -307,7 +293,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("previews a candidate mapping from the body without saving it", async () => {
     const merchantId = newMerchant("m-preview-candidate");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     const before = await stored(id);
     const res = await api("POST", previewPath(id), {
       token: await merchant(merchantId),
@@ -344,7 +330,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
     const lines = ["sku,name,price,stock"];
     for (let i = 1; i <= 12; i++) lines.push(`S-${i},Item ${i},${i}.25,${i}`);
     lines.splice(3, 0, "S-bad,too few");
-    const id = await csvIntegration(merchantId, lines.join("\n"));
+    const id = await csvIntegration(merchantId, { csv: lines.join("\n") });
     const token = await merchant(merchantId); // reading from the source needs a writer role (below)
 
     const limited = await api("POST", previewPath(id), { token, body: { limit: 4 } });
@@ -372,7 +358,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("refuses a viewer reading rows from the merchant's system with 403, audited, calling nothing", async () => {
     const merchantId = newMerchant("m-preview-viewer");
-    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    const id = await csvIntegration(merchantId, { csv: DEFAULT_CSV });
     for (const token of [await viewer(merchantId), await viewer()]) {
       const requestId = `test-${crypto.randomUUID()}`;
       const res = await api("POST", previewPath(id), {
@@ -383,14 +369,10 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
       expect(res.status, JSON.stringify(res.body)).toBe(403);
       expect(res.body).toMatchObject({ success: false, code: "FORBIDDEN" });
       expect(res.body.error).toMatch(/send sample `rows` in the body, or use a writer token/);
-      const audit = await env.DB.prepare(
-        "SELECT role, outcome, details FROM audit_log WHERE request_id = ? AND action = ?",
-      )
-        .bind(requestId, "auth.forbidden")
-        .all<{ role: string; outcome: string; details: string }>();
-      expect(audit.results).toHaveLength(1);
-      expect(audit.results[0]).toMatchObject({ role: "viewer", outcome: "denied" });
-      expect(JSON.parse(audit.results[0]?.details ?? "{}")).toMatchObject({
+      const audit = (await auditOfRequest(requestId)).filter((e) => e.action === "auth.forbidden");
+      expect(audit).toHaveLength(1);
+      expect(audit[0]).toMatchObject({ role: "viewer", outcome: "denied" });
+      expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({
         method: "POST",
         path: previewPath(id),
         reason: expect.stringContaining("needs role admin or merchant"),
@@ -403,7 +385,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("lets a viewer preview sample rows given in the body", async () => {
     const merchantId = newMerchant("m-preview-viewer-rows");
-    const id = await csvIntegration(merchantId, DEFAULT_CSV);
+    const id = await csvIntegration(merchantId, { csv: DEFAULT_CSV });
     const res = await api("POST", previewPath(id), {
       token: await viewer(merchantId),
       body: { rows: [{ sku: "V-1", name: "Vazo", price: "3.00", stock: "2" }], entities: ["products"] },
@@ -421,7 +403,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("refuses an invalid candidate mapping or body with 400", async () => {
     const merchantId = newMerchant("m-preview-bad");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     const token = await merchant(merchantId);
     const rows = [{ KOD: "B-1" }];
     const bad = await api("POST", previewPath(id), {
@@ -452,7 +434,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("names a candidate mapping's bad rule by its path in the request body (mapping.mappings.N...)", async () => {
     const merchantId = newMerchant("m-preview-path");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: KOD_CSV });
     const res = await api("POST", previewPath(id), {
       token: await merchant(merchantId),
       body: {
@@ -472,7 +454,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
 
   it("answers 502 UPSTREAM_ERROR when the file host fails, pushing nothing", async () => {
     const merchantId = newMerchant("m-preview-503");
-    const id = await csvIntegration(merchantId, DEFAULT_CSV, { "x-fail-next": "5" });
+    const id = await csvIntegration(merchantId, { csv: DEFAULT_CSV, fileHeaders: { "x-fail-next": "5" } });
     const res = await api("POST", previewPath(id), { token: await merchant(merchantId), body: {} });
     expect(res.status).toBe(502);
     expect(res.body.code).toBe("UPSTREAM_ERROR");
@@ -481,7 +463,7 @@ describe("POST /api/integrations/{id}/mappings/preview", () => {
   });
 
   it("hides another merchant's integration (404)", async () => {
-    const id = await csvIntegration(newMerchant("m-preview-owner"));
+    const id = await csvIntegration(newMerchant("m-preview-owner"), { csv: KOD_CSV });
     const res = await api("POST", previewPath(id), {
       token: await merchant(newMerchant("m-preview-other")),
       body: { rows: [{ KOD: "X" }] },

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { integrationRow, integrationRows, overwriteCredentials } from "../helpers/db.ts";
-import { createIntegration, syncToEnd } from "../helpers/integrations.ts";
+import { csvIntegration, syncToEnd } from "../helpers/integrations.ts";
 import { captured, captureUrl, platformRecords, platformRequests, putFile, redirectUrl } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
@@ -17,10 +17,6 @@ const AUTH = {
   bearer: { credentials: { bearerToken: "file-token-1" }, header: "Bearer file-token-1" },
   basic: { credentials: { username: "files", password: "pa55word" }, header: `Basic ${btoa("files:pa55word")}` },
 };
-
-async function csvIntegration(merchantId: string, credentials: Record<string, unknown>) {
-  return createIntegration({ merchantId, name: `csv ${merchantId}`, type: "webhook", connector: "csv", credentials });
-}
 
 /** What a run shows to a viewer of its merchant, and what D1 holds for it. */
 async function runSeenByViewer(merchantId: string, runId: string) {
@@ -38,7 +34,9 @@ describe("a CSV source that redirects", () => {
     async (_, auth) => {
       const merchantId = newMerchant("m-redir-same");
       const file = await putFile(`${merchantId}.csv`, ROWS, { "x-require-authorization": auth.header });
-      const id = await csvIntegration(merchantId, { url: redirectUrl(new URL(file).pathname), ...auth.credentials });
+      const id = await csvIntegration(merchantId, {
+        credentials: { url: redirectUrl(new URL(file).pathname), ...auth.credentials },
+      });
       const run = await syncToEnd(id, { type: "products" });
       expect(run.status, JSON.stringify(run)).toBe("succeeded");
       expect((await platformRecords(merchantId, "products")).items.map((r) => r.sku)).toEqual(["R-1", "R-2"]);
@@ -51,8 +49,7 @@ describe("a CSV source that redirects", () => {
       const merchantId = newMerchant("m-redir-cross");
       const k = key("cross");
       const id = await csvIntegration(merchantId, {
-        url: redirectUrl(captureUrl(k, "https://evil.test")),
-        ...auth.credentials,
+        credentials: { url: redirectUrl(captureUrl(k, "https://evil.test")), ...auth.credentials },
       });
       const before = await integrationRow(id);
 
@@ -76,8 +73,7 @@ describe("a CSV source that redirects", () => {
     const merchantId = newMerchant("m-redir-preview");
     const k = key("preview");
     const id = await csvIntegration(merchantId, {
-      url: redirectUrl(captureUrl(k, "https://files.evil.test")),
-      ...AUTH.bearer.credentials,
+      credentials: { url: redirectUrl(captureUrl(k, "https://files.evil.test")), ...AUTH.bearer.credentials },
     });
     const res = await api("POST", `/api/integrations/${id}/mappings/preview`, {
       token: await merchant(merchantId),
@@ -117,7 +113,9 @@ describe("host names that resolve to internal addresses", () => {
   it("saves and reads a public name that carries a public address", async () => {
     const merchantId = newMerchant("m-dns-ok");
     const file = new URL(await putFile(`${merchantId}.csv`, ROWS));
-    const id = await csvIntegration(merchantId, { url: `https://files-93-184-216-34.example.test${file.pathname}` });
+    const id = await csvIntegration(merchantId, {
+      credentials: { url: `https://files-93-184-216-34.example.test${file.pathname}` },
+    });
     const res = await api("POST", `/api/integrations/${id}/mappings/preview`, {
       token: await merchant(merchantId),
       body: {},
@@ -129,7 +127,7 @@ describe("host names that resolve to internal addresses", () => {
   it("refuses to call such a name stored before the policy knew it, in a preview and in a run", async () => {
     const merchantId = newMerchant("m-dns-stored");
     const k = key("stored");
-    const id = await csvIntegration(merchantId, { url: await putFile(`${merchantId}.csv`, ROWS) });
+    const id = await csvIntegration(merchantId, { csv: ROWS });
     await overwriteCredentials(id, { url: captureUrl(k, "https://127-0-0-1.example.test") });
     const before = await integrationRow(id);
 
@@ -152,7 +150,7 @@ describe("host names that resolve to internal addresses", () => {
 describe("what a run error shows of a stored URL", () => {
   it("names the host only, never the path of the configured URL", async () => {
     const merchantId = newMerchant("m-url-path");
-    const id = await csvIntegration(merchantId, { url: await putFile(`${merchantId}.csv`, ROWS) });
+    const id = await csvIntegration(merchantId, { csv: ROWS });
     // Saved before the policy refused it: the run refuses to call it, and says so.
     await overwriteCredentials(id, { url: "https://10.0.0.7/s3cret-token/stock.csv?sig=abc", bearerToken: "t" });
 

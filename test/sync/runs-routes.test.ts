@@ -3,26 +3,13 @@ import { describe, expect, it } from "vitest";
 import { csvConnector } from "../../src/connectors/csv/definition.ts";
 import { registerConnector } from "../../src/connectors/index.ts";
 import { api } from "../helpers/api.ts";
+import { auditOfRequest } from "../helpers/audit.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
-import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
+import { csvIntegration, syncToEnd, trigger } from "../helpers/integrations.ts";
+import { platformRecords, platformRequests, waitForRun } from "../helpers/sims.ts";
 import { newClientAddress, newMerchant, pause } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "R-1,One,1.50,1", "R-2,Two,2.50,2", "R-3,Three,3.50,3"].join("\n");
-
-/** A webhook CSV integration (no polling: every run here is triggered by the test) reading a fresh file. */
-async function csvIntegration(merchantId: string) {
-  const url = await putFile(`${merchantId}.csv`, CSV);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: { merchantId, name: `runs ${merchantId}`, type: "webhook", connector: "csv", credentials: { url } },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
-
-async function trigger(id: string, body: Record<string, unknown> = {}, token?: string) {
-  return api("POST", `/api/integrations/${id}/sync`, { token: token ?? (await admin()), body });
-}
 
 /** The stored runs of an integration, oldest first. */
 async function storedRuns(integrationId: string) {
@@ -31,14 +18,6 @@ async function storedRuns(integrationId: string) {
   )
     .bind(integrationId)
     .all<{ id: string; type: string; status: string; priority: number; trigger: string }>();
-  return results;
-}
-
-/** The audit entries written by one request (found by its X-Request-Id). */
-async function auditOfRequest(requestId: string) {
-  const { results } = await env.DB.prepare("SELECT * FROM audit_log WHERE request_id = ? ORDER BY id")
-    .bind(requestId)
-    .all<{ action: string; outcome: string; target_type: string | null; target_id: string | null; details: string }>();
   return results;
 }
 
@@ -54,7 +33,7 @@ const MINUTE = 60_000;
 describe("POST /api/integrations/{id}/sync", () => {
   it("answers 202 with the queued run, and the run then syncs the file", async () => {
     const merchantId = newMerchant("m-trigger");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const res = await trigger(id, { type: "products" }, await merchant(merchantId));
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.success).toBe(true);
@@ -84,7 +63,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("returns the queued run with coalesced: true for a second trigger of the same type, and starts a new run for another type", async () => {
     const merchantId = newMerchant("m-coalesce");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const token = await merchant(merchantId);
     const first = await trigger(id, { type: "inventory", delay: MINUTE }, token);
     expect(first.status).toBe(202);
@@ -108,7 +87,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("audits sync.triggered once per started run, never for a coalesced trigger", async () => {
     const merchantId = newMerchant("m-audit");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const token = await merchant(merchantId);
     const first = await trigger(id, { type: "products", delay: MINUTE, priority: 2, force: true }, token);
     await trigger(id, { type: "products" }, token);
@@ -128,7 +107,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("refuses with 400, storing nothing, a type that is not a sync type", async () => {
     const merchantId = newMerchant("m-badtype");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     for (const type of ["orders", "everything"]) {
       const res = await trigger(id, { type });
       expect(res.status).toBe(400);
@@ -144,7 +123,7 @@ describe("POST /api/integrations/{id}/sync", () => {
     // (the create schema is built at load time), so the row is switched to it in D1.
     registerConnector("prices-only-test", { ...csvConnector, name: "Prices Only", supportedOperations: ["prices"] });
     const merchantId = newMerchant("m-cannot");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     await env.DB.prepare("UPDATE integrations SET connector = 'prices-only-test' WHERE id = ?").bind(id).run();
 
     const res = await trigger(id, { type: "products" });
@@ -162,7 +141,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("refuses unknown fields and out-of-range priority or delay", async () => {
     const merchantId = newMerchant("m-badbody");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const cases: [Record<string, unknown>, string][] = [
       [{ priority: 11 }, "priority"],
       [{ priority: -1 }, "priority"],
@@ -179,7 +158,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("forbids a viewer (403, audited) and starts nothing", async () => {
     const merchantId = newMerchant("m-viewer");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const requestId = `test-${crypto.randomUUID()}`;
     const res = await api("POST", `/api/integrations/${id}/sync`, {
       token: await viewer(merchantId),
@@ -194,7 +173,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("answers another merchant 404, as for a missing integration, audits it as cross-tenant, and starts nothing", async () => {
     const owner = newMerchant("m-owner");
-    const id = await csvIntegration(owner);
+    const id = await csvIntegration(owner, { csv: CSV });
     const requestId = `test-${crypto.randomUUID()}`;
     const res = await api("POST", `/api/integrations/${id}/sync`, {
       token: await merchant(newMerchant("m-intruder")),
@@ -217,7 +196,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("stores priority 5 on the run, sends it to the priority queue, and the run completes", async () => {
     const merchantId = newMerchant("m-priority");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     // In-process, with both producers wrapped: what was sent where, then passed on to the real queues.
     const sent: { queue: string; body: any }[] = [];
     const wrap = (queue: string, producer: Queue) => ({
@@ -252,11 +231,14 @@ describe("POST /api/integrations/{id}/sync", () => {
 
   it("keeps a delayed run queued: nothing is read or pushed before the delay", async () => {
     const merchantId = newMerchant("m-delay");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const res = await trigger(id, { type: "full", delay: MINUTE });
     expect(res.status).toBe(202);
     expect(res.body.data.run.status).toBe("queued");
-    await pause(500); // an undelayed one-page run is done well within this
+    // A run started after it without a delay has ended: the queue has had its turn meanwhile.
+    expect((await syncToEnd(await csvIntegration(newMerchant("m-delay-marker"), { csv: CSV }))).status).toBe(
+      "succeeded",
+    );
     const read = await api("GET", `/api/runs/${res.body.data.runId}`, { token: await admin() });
     expect(read.body.data).toMatchObject({
       status: "queued",
@@ -270,7 +252,7 @@ describe("POST /api/integrations/{id}/sync", () => {
 describe("GET /api/integrations/{id}/runs", () => {
   /** Two finished runs (products, then inventory) and two queued ones (prices, then full), created in that order. */
   async function fourRuns(merchantId: string) {
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const ids: string[] = [];
     for (const type of ["products", "inventory"]) {
       const res = await trigger(id, { type });
@@ -323,7 +305,7 @@ describe("GET /api/integrations/{id}/runs", () => {
 
   it("refuses invalid filters and paging with 400", async () => {
     const merchantId = newMerchant("m-list-bad");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const token = await admin();
     for (const [query, field] of [
       ["status=done", "query.status"],
@@ -339,10 +321,10 @@ describe("GET /api/integrations/{id}/runs", () => {
 
   it("shows a merchant only its own integrations' runs: another merchant gets 404", async () => {
     const owner = newMerchant("m-scope");
-    const id = await csvIntegration(owner);
+    const id = await csvIntegration(owner, { csv: CSV });
     const run = await trigger(id, { type: "products", delay: MINUTE });
     const other = newMerchant("m-scope-other");
-    const otherId = await csvIntegration(other);
+    const otherId = await csvIntegration(other, { csv: CSV });
 
     const own = await api("GET", `/api/integrations/${id}/runs`, { token: await merchant(owner) });
     expect(own.body.data.map((r: { id: string }) => r.id)).toEqual([run.body.data.runId]);
@@ -367,7 +349,7 @@ describe("GET /api/integrations/{id}/runs", () => {
 describe("GET /api/runs/{runId}", () => {
   it("shows progress, timings and durationMs of a finished run", async () => {
     const merchantId = newMerchant("m-get");
-    const id = await csvIntegration(merchantId);
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const started = await trigger(id, { type: "full" });
     const runId = started.body.data.runId;
     await waitForRun(runId);
@@ -454,7 +436,7 @@ describe("GET /api/runs/{runId}", () => {
 
   it("answers another merchant's run 404, exactly like an unknown one, and audits it", async () => {
     const owner = newMerchant("m-run-owner");
-    const id = await csvIntegration(owner);
+    const id = await csvIntegration(owner, { csv: CSV });
     const runId = (await trigger(id, { type: "products", delay: MINUTE })).body.data.runId;
     const requestId = `test-${crypto.randomUUID()}`;
     const foreign = await api("GET", `/api/runs/${runId}`, {

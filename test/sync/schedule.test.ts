@@ -4,7 +4,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import worker from "../../src/index.ts";
 import { api } from "../helpers/api.ts";
 import { admin, merchant } from "../helpers/auth.ts";
-import { platformRecords, putFile, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { csvIntegration, startSync } from "../helpers/integrations.ts";
+import { platformRecords, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "S-1,One,1.50,1", "S-2,Two,2.50,2"].join("\n");
@@ -23,22 +25,14 @@ async function integration(
   merchantId: string,
   options: { type?: string; status?: string; syncInterval?: number } = {},
 ): Promise<string> {
-  const url = await putFile(`${merchantId}.csv`, CSV);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: {
-      merchantId,
-      name: `schedule ${merchantId}`,
-      type: options.type ?? "polling",
-      status: options.status ?? "active",
-      connector: "csv",
-      credentials: { url },
-      settings: { syncInterval: options.syncInterval ?? 2 * MINUTE },
-    },
+  const id = await csvIntegration(merchantId, {
+    csv: CSV,
+    type: options.type ?? "polling",
+    status: options.status ?? "active",
+    settings: { syncInterval: options.syncInterval ?? 2 * MINUTE },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  created.push(res.body.data.id);
-  return res.body.data.id as string;
+  created.push(id);
+  return id;
 }
 
 /** Fires the polling cron as the runtime would, for `scheduledTime`. */
@@ -93,12 +87,6 @@ async function runById(id: string): Promise<StoredRun | null> {
   )
     .bind(id)
     .first<StoredRun>();
-}
-
-async function trigger(id: string, body: Record<string, unknown>) {
-  const res = await api("POST", `/api/integrations/${id}/sync`, { token: await admin(), body });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return res.body.data.runId as string;
 }
 
 describe("the polling cron", () => {
@@ -205,7 +193,7 @@ describe("the polling cron", () => {
   it("coalesces a window onto the active run of the same type, and still moves the window on", async () => {
     const id = await integration(newMerchant("m-busy"));
     const window = await dueAt(id);
-    const manual = await trigger(id, { type: "full", delay: 10 * MINUTE });
+    const manual = await startSync(id, { type: "full", delay: 10 * MINUTE });
     await cron(window);
     expect((await runsOf(id)).map((r) => [r.id, r.trigger, r.status])).toEqual([[manual, "manual", "queued"]]);
     expect(await storedNextSync(id)).toBe(window + 2 * MINUTE);
@@ -219,7 +207,7 @@ describe("the polling cron", () => {
   it("is not blocked by an active run of another type", async () => {
     const id = await integration(newMerchant("m-other-type"));
     const window = await dueAt(id);
-    const manual = await trigger(id, { type: "products", delay: 10 * MINUTE });
+    const manual = await startSync(id, { type: "products", delay: 10 * MINUTE });
     await cron(window);
     const runs = await runsOf(id);
     expect(runs.map((r) => [r.id === manual ? "manual" : r.trigger, r.type])).toEqual([
@@ -234,7 +222,7 @@ describe("the polling cron", () => {
     const now = Date.now();
     const runIds: Record<string, string> = {};
     for (const type of ["products", "inventory", "prices", "full"]) {
-      runIds[type] = await trigger(id, { type, delay: 10 * MINUTE });
+      runIds[type] = await startSync(id, { type, delay: 10 * MINUTE });
     }
     const set = (runId: string, status: string, updatedAt: number) =>
       env.DB.prepare("UPDATE sync_runs SET status = ?, updated_at = ? WHERE id = ?")
@@ -273,13 +261,15 @@ describe("the polling cron", () => {
     const id = await integration(merchantId, { type: "webhook" });
     // The platform asks for two hours; the consumer honours that (queues allow up to 12 hours).
     await setPlatformFaults(merchantId, { rateLimitNext: 1, retryAfterSeconds: 2 * 3600 });
-    const runId = await trigger(id, { type: "inventory" });
-    const deadline = Date.now() + 10_000;
-    let run = (await api("GET", `/api/runs/${runId}`, { token: await admin() })).body.data;
-    while (!run.lastError && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-      run = (await api("GET", `/api/runs/${runId}`, { token: await admin() })).body.data;
-    }
+    const runId = await startSync(id, { type: "inventory" });
+    const token = await admin();
+    const run = await eventually(
+      async () => {
+        const shown = (await api("GET", `/api/runs/${runId}`, { token })).body.data;
+        return shown.lastError && shown;
+      },
+      { timeout: 10_000 },
+    );
     expect(run).toMatchObject({ status: "running", attempts: 1, lastError: expect.stringMatching(/429/) });
 
     // An hour and a bit later the retry is still scheduled: the run has not lost its worker.
@@ -290,7 +280,7 @@ describe("the polling cron", () => {
 
   it("keeps an earlier error of a stalled run and adds the stall to it", async () => {
     const id = await integration(newMerchant("m-stalled-err"), { type: "webhook" });
-    const runId = await trigger(id, { type: "inventory", delay: 10 * MINUTE });
+    const runId = await startSync(id, { type: "inventory", delay: 10 * MINUTE });
     const now = Date.now();
     await env.DB.prepare(
       "UPDATE sync_runs SET status = 'running', last_error = 'platform answered 503', updated_at = ? WHERE id = ?",

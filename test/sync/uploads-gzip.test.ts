@@ -1,18 +1,13 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type ApiOptions, api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
-import { utf8 } from "../helpers/bytes.ts";
-import { createIntegration } from "../helpers/integrations.ts";
+import { gzip, utf8 } from "../helpers/bytes.ts";
+import { countOf } from "../helpers/db.ts";
+import { csvIntegration } from "../helpers/integrations.ts";
 import { platformRecords, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const CSV = "sku,name,price,stock\nG-1,Çaydanlık,12.50,10\nG-2,Şemsiye,7.25,3\n";
-
-async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 /** CRC-32 (IEEE), as the gzip trailer carries it. */
 function crc32(bytes: Uint8Array): number {
@@ -36,10 +31,6 @@ function paddedGzip(content: Uint8Array, emptyBlocks: number): Uint8Array {
   return new Uint8Array([...header, ...empty, ...last, ...content, ...trailer]);
 }
 
-async function csvIntegration(merchantId: string) {
-  return createIntegration({ merchantId, name: "gzip uploads", type: "webhook", connector: "csv", credentials: {} });
-}
-
 async function upload(id: string, body: Uint8Array, encoding: string | undefined, options: ApiOptions = {}) {
   return api("POST", `/api/integrations/${id}/upload`, {
     token: await admin(),
@@ -49,21 +40,11 @@ async function upload(id: string, body: Uint8Array, encoding: string | undefined
   });
 }
 
-async function count(sql: string, ...binds: unknown[]): Promise<number> {
-  return (
-    (
-      await env.DB.prepare(sql)
-        .bind(...binds)
-        .first<{ n: number }>()
-    )?.n ?? 0
-  );
-}
-
 /** No upload row, no chunk, no run: a refused upload left nothing behind. */
 async function expectNothingStored(integrationId: string) {
-  expect(await count("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", integrationId)).toBe(0);
-  expect(await count("SELECT count(*) AS n FROM upload_chunks")).toBe(0);
-  expect(await count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", integrationId)).toBe(0);
+  expect(await countOf("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", integrationId)).toBe(0);
+  expect(await countOf("SELECT count(*) AS n FROM upload_chunks")).toBe(0);
+  expect(await countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", integrationId)).toBe(0);
 }
 
 describe("POST /api/integrations/{id}/upload with Content-Encoding", () => {
@@ -116,16 +97,16 @@ describe("POST /api/integrations/{id}/upload with Content-Encoding", () => {
 
     const padded = paddedGzip(small, 20_000);
     expect(padded.byteLength).toBeGreaterThan(64 * 1024);
-    const before = await count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", id);
+    const before = await countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", id);
     const res = await upload(id, padded, "gzip", { env: { MAX_UPLOAD_BYTES: String(64 * 1024) } });
     expect(res.status, JSON.stringify(res.body)).toBe(413);
     expect(res.body).toMatchObject({
       code: "PAYLOAD_TOO_LARGE",
       error: `The compressed upload is larger than the limit of ${64 * 1024} bytes`,
     });
-    expect(await count("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", id)).toBe(0);
-    expect(await count("SELECT count(*) AS n FROM upload_chunks")).toBe(0);
-    expect(await count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", id)).toBe(before);
+    expect(await countOf("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", id)).toBe(0);
+    expect(await countOf("SELECT count(*) AS n FROM upload_chunks")).toBe(0);
+    expect(await countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", id)).toBe(before);
   });
 
   it.each([

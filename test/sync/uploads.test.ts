@@ -5,22 +5,14 @@ import { app } from "../../src/app.ts";
 import { UPLOAD_CHUNK_BYTES } from "../../src/uploads/store.ts";
 import { type ApiOptions, api, bodies } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
-import { platformRecords, platformRequests, putFile, waitForRun } from "../helpers/sims.ts";
+import { countOf } from "../helpers/db.ts";
+import { csvIntegration } from "../helpers/integrations.ts";
+import { platformRecords, platformRequests, waitForRun } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "U-1,Çaydanlık,12.50,10", "U-2,Şemsiye,7.25,3", "U-3,Işıldak,499.90,0"].join("\n");
 const MINUTE = 60_000;
 const encoder = new TextEncoder();
-
-/** A webhook CSV integration; `url` omitted means uploads only. */
-async function csvIntegration(merchantId: string, credentials: Record<string, unknown> = {}) {
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    body: { merchantId, name: `uploads ${merchantId}`, type: "webhook", connector: "csv", credentials },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
 
 async function upload(id: string, csv: string, options: ApiOptions & { query?: string } = {}) {
   const { query, ...rest } = options;
@@ -32,19 +24,12 @@ async function upload(id: string, csv: string, options: ApiOptions & { query?: s
   });
 }
 
-async function count(sql: string, ...binds: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(sql)
-    .bind(...binds)
-    .first<{ n: number }>();
-  return row?.n ?? 0;
-}
-
 const uploadRows = (integrationId: string) =>
-  count("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", integrationId);
-const chunksOf = (uploadId: string) => count("SELECT count(*) AS n FROM upload_chunks WHERE upload_id = ?", uploadId);
-const allChunks = () => count("SELECT count(*) AS n FROM upload_chunks");
+  countOf("SELECT count(*) AS n FROM uploads WHERE integration_id = ?", integrationId);
+const chunksOf = (uploadId: string) => countOf("SELECT count(*) AS n FROM upload_chunks WHERE upload_id = ?", uploadId);
+const allChunks = () => countOf("SELECT count(*) AS n FROM upload_chunks");
 const runsOf = (integrationId: string) =>
-  count("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", integrationId);
+  countOf("SELECT count(*) AS n FROM sync_runs WHERE integration_id = ?", integrationId);
 
 /** Asserts that a refused upload left nothing behind: no upload, no chunk, no run. */
 async function expectNothingStored(integrationId: string, chunksBefore: number, runsBefore = 0) {
@@ -72,7 +57,7 @@ function bigCsv(rows: number, nameLength: number, pad = 0) {
 describe("POST /api/integrations/{id}/upload", () => {
   it("answers 202, syncs the file's rows to the platform, then deletes the stored file", async () => {
     const merchantId = newMerchant("m-upload");
-    const id = await csvIntegration(merchantId, { url: await putFile(`${merchantId}.csv`, "sku,name\nX-1,ignored\n") });
+    const id = await csvIntegration(merchantId, { csv: "sku,name\nX-1,ignored\n" });
     const res = await upload(id, CSV, { token: await merchant(merchantId) });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const { runId, uploadId, bytes, run } = res.body.data;
@@ -326,7 +311,7 @@ describe("POST /api/integrations/{id}/upload", () => {
 
   it("answers 409 while a run of the same type is active, storing nothing and leaving that run alone", async () => {
     const merchantId = newMerchant("m-upload-409");
-    const id = await csvIntegration(merchantId, { url: await putFile(`${merchantId}.csv`, CSV) });
+    const id = await csvIntegration(merchantId, { csv: CSV });
     const active = await api("POST", `/api/integrations/${id}/sync`, {
       token: await admin(),
       body: { type: "full", delay: MINUTE },

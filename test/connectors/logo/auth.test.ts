@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UpstreamError } from "../../../src/net/upstream-error.ts";
 import {
+  catalogueRefs,
   configureLogo,
-  isCatalogueRef,
+  failureOf,
   logoConnector,
   logoEndpoint,
   logoSim,
@@ -12,15 +13,12 @@ import {
   refsOf,
 } from "../../helpers/logo.ts";
 
-const catalogue = (n: number) => Array.from({ length: n }, (_, k) => k + 1).filter(isCatalogueRef);
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail("should have failed")).catch((e) => e);
-
 describe("Logo login", () => {
   it("logs in once and reuses the token for every page, also in the next queue message", async () => {
     const tenant = newLogoTenant("once");
     await configureLogo(tenant, { items: 120 });
     const read = await readStream(logoConnector(tenant), "items", 25);
-    expect(refsOf(read.rows)).toEqual(catalogue(120));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(120));
     await logoConnector(tenant).fetchPage("prices", null, 100);
     expect((await logoStats(tenant)).logins).toBe(1);
   });
@@ -35,7 +33,7 @@ describe("Logo login", () => {
           if (pages === 2) await logoSim(tenant, "POST", "/expire-tokens");
         },
       });
-      expect(refsOf(read.rows)).toEqual(catalogue(200));
+      expect(refsOf(read.rows)).toEqual(catalogueRefs(200));
       expect((await logoStats(tenant)).logins).toBe(2);
     },
   );
@@ -44,7 +42,7 @@ describe("Logo login", () => {
     const tenant = newLogoTenant("expiry");
     await configureLogo(tenant, { items: 100, expireTokensAfter: 3 });
     const read = await readStream(logoConnector(tenant), "items", 20);
-    expect(refsOf(read.rows)).toEqual(catalogue(100));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(100));
     expect((await logoStats(tenant)).logins).toBe(2);
   });
 
@@ -53,8 +51,14 @@ describe("Logo login", () => {
     await configureLogo(tenant, { tokenTtlSeconds: 1 });
     const connector = logoConnector(tenant);
     await connector.fetchPage("items", null, 5);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await connector.fetchPage("items", null, 5);
+    // The gateway's clock moves past expires_in (1 s); the simulator's token would still work.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 1100);
+      await connector.fetchPage("items", null, 5);
+    } finally {
+      vi.useRealTimers();
+    }
     // Two logins, and no call refused for an expired token.
     expect(await logoStats(tenant)).toMatchObject({ logins: 2, requests: 2 });
   });
@@ -96,7 +100,7 @@ describe("Logo login", () => {
 
   it("fails for good with Logo's own words when the password is wrong (status 401 for the circuit)", async () => {
     const tenant = newLogoTenant("bad-password");
-    const error = await failure(
+    const error = await failureOf(
       logoConnector(tenant, { credentials: { password: "wrong" } }).fetchPage("items", null, 10),
     );
     expect(error).toBeInstanceOf(UpstreamError);
@@ -107,10 +111,10 @@ describe("Logo login", () => {
   it("sends the REST client only when configured, and says what to set when the service checks it", async () => {
     const tenant = newLogoTenant("client");
     await configureLogo(tenant, { checkClient: true, clientId: "ACME", clientSecret: "acme-secret" });
-    const missing = await failure(logoConnector(tenant).fetchPage("items", null, 10));
+    const missing = await failureOf(logoConnector(tenant).fetchPage("items", null, 10));
     expect(missing).toMatchObject({ retryable: false, status: 401 });
     expect(missing.message).toContain("set credentials.clientId and clientSecret");
-    const wrong = await failure(
+    const wrong = await failureOf(
       logoConnector(tenant, { credentials: { clientId: "ACME", clientSecret: "nope" } }).fetchPage("items", null, 10),
     );
     expect(wrong.message).toContain("check credentials.clientId and clientSecret");
@@ -126,7 +130,7 @@ describe("Logo login", () => {
 
   it("fails for good when the firm does not exist", async () => {
     const tenant = newLogoTenant("bad-firm");
-    const error = await failure(logoConnector(tenant, { credentials: { firmNo: 9 } }).fetchPage("items", null, 10));
+    const error = await failureOf(logoConnector(tenant, { credentials: { firmNo: 9 } }).fetchPage("items", null, 10));
     expect(error).toMatchObject({ retryable: false, status: 401 });
   });
 });
@@ -135,7 +139,7 @@ describe("Logo failures", () => {
   it("turns a 429 with Retry-After into a retryable error that says how long to wait", async () => {
     const tenant = newLogoTenant("429");
     await configureLogo(tenant, { rateLimitNext: 1, retryAfterSeconds: 3 });
-    const error = await failure(logoConnector(tenant).fetchPage("prices", null, 10));
+    const error = await failureOf(logoConnector(tenant).fetchPage("prices", null, 10));
     expect(error).toBeInstanceOf(UpstreamError);
     expect(error).toMatchObject({ retryable: true, status: 429, retryAfterSeconds: 3 });
     // The next attempt goes through.
@@ -145,12 +149,12 @@ describe("Logo failures", () => {
   it("retries a 5xx; a refusal in ModelState is not retried and says it in Logo's words", async () => {
     const tenant = newLogoTenant("5xx");
     await configureLogo(tenant, { failNext: 1, failStatus: 503 });
-    const unavailable = await failure(logoConnector(tenant).fetchPage("prices", null, 10));
+    const unavailable = await failureOf(logoConnector(tenant).fetchPage("prices", null, 10));
     expect(unavailable).toMatchObject({ retryable: true, status: 503 });
     expect(unavailable.message).toContain("An error has occurred.");
 
     await configureLogo(tenant, { users: [{ username: "logo", password: "logo-pass", permissions: ["items"] }] });
-    const denied = await failure(logoConnector(tenant).fetchPage("prices", null, 10));
+    const denied = await failureOf(logoConnector(tenant).fetchPage("prices", null, 10));
     expect(denied).toMatchObject({ retryable: false, status: 400 });
     // Logo's words, not a JSON dump.
     expect(denied.message).toMatch(/^Logo GET \/salesItemPrices answered 400: [^{]*yetki/);

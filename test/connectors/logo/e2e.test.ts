@@ -2,13 +2,13 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
-import { createIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
+import { eventually } from "../../helpers/eventually.ts";
+import { logoIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
 import {
+  catalogueRefs,
   configureLogo,
   createLogoItems,
   deleteLogoItems,
-  isCatalogueRef,
-  logoCredentials,
   logoItemTruth,
   logoOrders,
   logoStats,
@@ -19,18 +19,6 @@ import {
 import { platformRecords, waitForRun } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
 
-async function logoIntegration(merchantId: string, tenant: string, settings: Record<string, unknown> = {}) {
-  return createIntegration({
-    merchantId,
-    name: `Logo ${merchantId}`,
-    type: "webhook", // no polling: these tests trigger every run themselves
-    connector: "logo",
-    credentials: logoCredentials(tenant),
-    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100, ...settings },
-  });
-}
-
-const catalogue = (n: number) => Array.from({ length: n }, (_, k) => k + 1).filter(isCatalogueRef).length;
 const find = async (merchantId: string, entity: string, sku: string) =>
   (await platformRecords(merchantId, entity)).items.find((r) => r.sku === sku);
 
@@ -46,7 +34,7 @@ describe("a Logo sync end to end", () => {
     expect(full.status, JSON.stringify(full)).toBe("succeeded");
     expect(full.progress.pagesDone).toBeGreaterThan(36);
     expect(full.attempts).toBe(0);
-    const n = catalogue(120);
+    const n = catalogueRefs(120).length;
     const [products, inventory, prices] = await Promise.all(
       ["products", "inventory", "prices"].map((e) => platformRecords(merchantId, e)),
     );
@@ -96,7 +84,7 @@ describe("a Logo sync end to end", () => {
     expect(incremental.progress.itemsDeactivated).toBe(0);
     expect(await completeAt()).toBe(firstComplete);
     const forced = await syncToEnd(id, { type: "products", force: true });
-    expect(forced.progress.itemsRead).toBe(catalogue(300) + 3);
+    expect(forced.progress.itemsRead).toBe(catalogueRefs(300).length + 3);
   });
 
   it("costs one re-login and nothing else when the token expires in the middle of a run", async () => {
@@ -109,7 +97,7 @@ describe("a Logo sync end to end", () => {
     expect(run.attempts).toBe(0);
     expect(run.lastError).toBeNull();
     expect((await logoStats(tenant)).logins).toBe(2);
-    expect((await platformRecords(merchantId, "prices")).count).toBe(catalogue(200));
+    expect((await platformRecords(merchantId, "prices")).count).toBe(catalogueRefs(200).length);
   });
 
   it("turns an item deleted in Logo into an inactive product with no stock at the next full sync", async () => {
@@ -165,18 +153,20 @@ describe("a Logo ERP that throttles", () => {
     });
     expect(started.status).toBe(202);
     // The guard holds all of the integration's calls until Logo's Retry-After has passed.
-    const deadline = Date.now() + 10_000;
-    let guard = (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data;
-    while (!guard.rateLimit.pausedUntil && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 25));
-      guard = (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data;
-    }
+    const token = await admin();
+    const guard = await eventually(
+      async () => {
+        const shown = (await api("GET", `/api/integrations/${id}/circuit`, { token })).body.data;
+        return shown.rateLimit.pausedUntil && shown;
+      },
+      { timeout: 10_000, interval: 25 },
+    );
     expect(guard.rateLimit.pausedUntil).not.toBeNull();
     expect(guard.circuit).toMatchObject({ state: "closed", failures: 0 });
 
     const run = await waitForRun(started.body.data.runId);
     expect(run.status).toBe("succeeded");
-    expect((await platformRecords(merchantId, "products")).count).toBe(catalogue(60));
+    expect((await platformRecords(merchantId, "products")).count).toBe(catalogueRefs(60).length);
     expect(
       (await api("GET", `/api/integrations/${id}/circuit`, { token: await admin() })).body.data.circuit.failures,
     ).toBe(0);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { UpstreamError } from "../../../src/net/upstream-error.ts";
 import {
+  catalogueRefs,
   changeTimeOf,
   configureLogo,
   createLogoItems,
-  isCatalogueRef,
   logoConnector,
   logoStats,
   newLogoTenant,
@@ -14,7 +14,6 @@ import {
 } from "../../helpers/logo.ts";
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
-const catalogue = (to: number) => range(1, to).filter(isCatalogueRef);
 const code = (ref: number) => `ITM-${String(ref).padStart(6, "0")}`;
 /** `YYYY-MM-DDTHH:MM:SS` moved by `seconds`. */
 const shift = (t: string, seconds: number) => new Date(Date.parse(`${t}Z`) + seconds * 1000).toISOString().slice(0, 19);
@@ -27,7 +26,7 @@ describe("Logo items: keyset paging in change order", () => {
     const read = await readStream(logoConnector(tenant), "items", 500);
     expect(read.pages.map((p) => p.firstRow)).toEqual([1, 501, 1001, 1501, 2001]);
     // Material classes (CARD_TYPE 22) are not catalogue items.
-    expect(refsOf(read.rows)).toEqual(catalogue(2345));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(2345));
     expect(read.malformed).toEqual([]);
     // Never-modified items first (their DATE_MODIFIED is the zero date), then in change order.
     const keys = read.rows.map((r) => [changeTimeOf(r), Number(r.INTERNAL_REFERENCE)] as const);
@@ -46,7 +45,7 @@ describe("Logo items: keyset paging in change order", () => {
     await configureLogo(tenant, { items: 95, maxLimit: 10 });
     const read = await readStream(logoConnector(tenant), "items", 500);
     expect(read.pages.length).toBeGreaterThanOrEqual(10);
-    expect(refsOf(read.rows)).toEqual(catalogue(95));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(95));
   });
 
   it.each([
@@ -57,7 +56,7 @@ describe("Logo items: keyset paging in change order", () => {
     const tenant = newLogoTenant("next");
     await configureLogo(tenant, { items: 45, ...config });
     const read = await readStream(logoConnector(tenant), "items", 10);
-    expect(refsOf(read.rows)).toEqual(catalogue(45));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(45));
   });
 
   it("never calls the address the service's links advertise, credentials or not", async () => {
@@ -72,7 +71,7 @@ describe("Logo items: keyset paging in change order", () => {
     await configureLogo(tenant, { items: 100_000 });
     const read = await readStream(logoConnector(tenant), "items", 1000);
     expect(read.pages.length).toBeGreaterThanOrEqual(100);
-    expect(refsOf(read.rows)).toEqual(catalogue(100_000));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(100_000));
   });
 
   it("skips nothing when items change between two pages of a run", async () => {
@@ -83,14 +82,14 @@ describe("Logo items: keyset paging in change order", () => {
         if (pages !== 2) return;
         // Two items already read move to now, and one not read yet too.
         const seen = new Set(refsOf(sofar.rows));
-        const unread = catalogue(300).find((r) => !seen.has(r)) as number;
+        const unread = catalogueRefs(300).find((r) => !seen.has(r)) as number;
         await touchLogo(tenant, { codes: [...[...seen].slice(0, 2), unread].map(code) });
       },
     });
     const refs = refsOf(read.rows);
-    expect(new Set(refs)).toEqual(new Set(catalogue(300)));
+    expect(new Set(refs)).toEqual(new Set(catalogueRefs(300)));
     // The two already-read items come again at the end; everything else once.
-    expect(refs.length).toBe(catalogue(300).length + 2);
+    expect(refs.length).toBe(catalogueRefs(300).length + 2);
   });
 
   it("rejects malformed items alone (no CODE, VAT not a number) and reads the rest", async () => {
@@ -129,7 +128,7 @@ describe("Logo items: incremental runs", () => {
     await configureLogo(tenant, { items: 1000 });
     const connector = logoConnector(tenant);
     const full = await readStream(connector, "items", 200);
-    expect(full.rows).toHaveLength(catalogue(1000).length);
+    expect(full.rows).toHaveLength(catalogueRefs(1000).length);
 
     const changed = [10, 20, 300, 601, 999].map(code);
     await touchLogo(tenant, { codes: changed });
@@ -191,7 +190,7 @@ describe("Logo items: incremental runs", () => {
     const tenant = newLogoTenant("bad-since");
     await configureLogo(tenant, { items: 30 });
     const read = await readStream(logoConnector(tenant), "items", 100, { since: "yesterday" });
-    expect(refsOf(read.rows)).toEqual(catalogue(30));
+    expect(refsOf(read.rows)).toEqual(catalogueRefs(30));
   });
 
   it("asks Logo with ISO dates, which every service reads the same way", async () => {

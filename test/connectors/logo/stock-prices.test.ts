@@ -4,8 +4,9 @@ import { choose } from "../../../src/connectors/logo/prices.ts";
 import { compileMapping, mapRows } from "../../../src/mapping/engine.ts";
 import { MappingDocument } from "../../../src/mapping/schema.ts";
 import {
+  catalogueRefs,
   configureLogo,
-  isCatalogueRef,
+  failureOf,
   logoConnector,
   logoItemTruth,
   logoStats,
@@ -14,13 +15,11 @@ import {
 } from "../../helpers/logo.ts";
 
 const defaultMapping = () => compileMapping(MappingDocument.parse(logoDefinition.defaultMapping));
-const catalogue = (n: number) => Array.from({ length: n }, (_, k) => k + 1).filter(isCatalogueRef);
-const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail("should have failed")).catch((e) => e);
 
 describe("Logo stock", () => {
   it("is refused plainly when the REST service does not allow SQL calls (their default)", async () => {
     const tenant = newLogoTenant("sql-off");
-    const error = await failure(logoConnector(tenant).fetchPage("stock", null, 10));
+    const error = await failureOf(logoConnector(tenant).fetchPage("stock", null, 10));
     expect(error.retryable).toBe(false);
     expect(error.message).toMatch(/^Logo refused the stock query \(.+\)\. Stock is read with SQL/);
     expect(error.message).toContain("enable SQL select queries in the Logo REST service settings");
@@ -31,7 +30,7 @@ describe("Logo stock", () => {
     await configureLogo(tenant, { items: 230, firmNo: 12, periodNo: 3, sql: true });
     const connector = logoConnector(tenant, { credentials: { firmNo: 12 }, settings: { periodNo: 3 } });
     const read = await readStream(connector, "stock", 100);
-    expect(read.rows.map((r) => r.STOCKREF)).toEqual(catalogue(230));
+    expect(read.rows.map((r) => r.STOCKREF)).toEqual(catalogueRefs(230));
     for (const code of ["ITM-000005", "ITM-000031", "ITM-000012"]) {
       const truth = await logoItemTruth(tenant, code);
       expect(read.rows.find((r) => r.CODE === code)?.ONHAND, code).toBeCloseTo(truth.onHand.total, 6);
@@ -60,7 +59,7 @@ describe("Logo stock", () => {
     const tenant = newLogoTenant("query-paging");
     await configureLogo(tenant, { items: 60, sql: true, queriesPaging: "limit", maxLimit: 10 });
     const read = await readStream(logoConnector(tenant), "stock", 500);
-    expect(read.rows.map((r) => r.STOCKREF)).toEqual(catalogue(60));
+    expect(read.rows.map((r) => r.STOCKREF)).toEqual(catalogueRefs(60));
   });
 
   it("goes through /queries/unsafe when /queries cannot answer a JOIN (L1)", async () => {
@@ -84,7 +83,7 @@ describe("Logo stock", () => {
           : fetch(url, init),
     });
     const read = await readStream(older, "stock", 20);
-    expect(read.rows.map((r) => r.STOCKREF)).toEqual(catalogue(50));
+    expect(read.rows.map((r) => r.STOCKREF)).toEqual(catalogueRefs(50));
     const truth = await logoItemTruth(tenant, "ITM-000007");
     expect(read.rows.find((r) => r.STOCKREF === 7)).toMatchObject({ CODE: "ITM-000007" });
     expect(read.rows.find((r) => r.STOCKREF === 7)?.ONHAND).toBeCloseTo(truth.onHand.total, 6);
@@ -93,7 +92,7 @@ describe("Logo stock", () => {
   it("fails for good with Logo's words when the period's view does not exist", async () => {
     const tenant = newLogoTenant("period");
     await configureLogo(tenant, { periodNo: 2, sql: true });
-    const error = await failure(logoConnector(tenant, { settings: { periodNo: 1 } }).fetchPage("stock", null, 10));
+    const error = await failureOf(logoConnector(tenant, { settings: { periodNo: 1 } }).fetchPage("stock", null, 10));
     expect(error.retryable).toBe(false);
     expect(error.message).toContain("LV_001_01_STINVTOT");
   });
@@ -106,7 +105,7 @@ describe("Logo prices", () => {
     const read = await readStream(logoConnector(tenant), "prices", 60);
     const cards = new Map(read.rows.map((r) => [r.CARD_CODE as string, r]));
     expect([...cards.keys()]).toHaveLength(read.rows.length); // one per item
-    expect(cards.size).toBe(catalogue(130).length);
+    expect(cards.size).toBe(catalogueRefs(130).length);
     const today = new Date(Date.now() + 3 * 3_600_000).toISOString().slice(0, 10);
     for (const code of ["ITM-000004", "ITM-000006", "ITM-000010", "ITM-000008", "ITM-000012", "ITM-000024"]) {
       const truth = await logoItemTruth(tenant, code);

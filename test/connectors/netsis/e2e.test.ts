@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { api } from "../../helpers/api.ts";
 import { admin } from "../../helpers/auth.ts";
-import { createIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
+import { netsisIntegration, orderSettled, syncToEnd } from "../../helpers/integrations.ts";
 import {
   configureNetsis,
   netsisControl,
-  netsisCredentials,
   netsisItem,
   netsisSlips,
   netsisStats,
@@ -13,17 +12,6 @@ import {
 } from "../../helpers/netsis.ts";
 import { platformRecords } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
-
-async function netsisIntegration(merchantId: string, tenant: string, settings: Record<string, unknown> = {}) {
-  return createIntegration({
-    merchantId,
-    name: `Netsis ${merchantId}`,
-    type: "webhook", // no polling: the test triggers the run itself
-    connector: "netsis",
-    credentials: netsisCredentials(tenant),
-    settings,
-  });
-}
 
 const find = async (merchantId: string, entity: string, sku: string) =>
   (await platformRecords(merchantId, entity)).items.find((r) => r.sku === sku);
