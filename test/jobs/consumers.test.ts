@@ -176,6 +176,20 @@ describe("dead-letter queue consumer", () => {
     expect(run?.status).toBe("dead");
   });
 
+  it("retries a letter it cannot store now on its own, without redelivering the batch", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const job = await queuedRun(newMerchant("m-dlq-down"));
+    const result = await consume("igw-sync-dlq", [message("d3", job), message("d4", { what: "else" })], {
+      DB: downDb,
+    });
+    expect(result.retryBatch.retry).toBe(false);
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(["d3", "d4"]);
+    const letters = await env.DB.prepare("SELECT count(*) AS n FROM dead_letters WHERE run_id = ?")
+      .bind(job.runId)
+      .first<{ n: number }>();
+    expect(letters?.n).toBe(0);
+  });
+
   it("keeps even an unreadable message, for an operator to see", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     await consume("igw-sync-dlq", [message("d2", { what: "is this" })]);
