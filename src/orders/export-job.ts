@@ -1,8 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "../db/client.ts";
 import { orders } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import type { JobKind } from "../jobs/kind.ts";
+import { retryNoteColumns } from "../jobs/retry-note.ts";
 import { exportOrder, failOrder } from "./export.ts";
 import { OrderExportMessage } from "./export-message.ts";
 import { findOrder } from "./store.ts";
@@ -18,14 +19,7 @@ export const orderExportJob: JobKind<typeof OrderExportMessage> = {
   },
   fail: (env, job, reason) => failOrder(env, job.orderId, reason),
   async noteRetry(env, job, note) {
-    await getDb(env)
-      .update(orders)
-      .set({
-        ...(note.attempts !== undefined ? { attempts: sql`max(${orders.attempts}, ${note.attempts})` } : {}),
-        lastError: note.error.slice(0, 2000),
-        updatedAt: new Date(),
-      })
-      .where(eq(orders.id, job.orderId));
+    await getDb(env).update(orders).set(retryNoteColumns(orders.attempts, note)).where(eq(orders.id, job.orderId));
   },
   async deadOwner(env, job) {
     const order = await findOrder(getDb(env), job.orderId);

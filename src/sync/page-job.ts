@@ -1,8 +1,9 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { getDb } from "../db/client.ts";
 import { syncRuns } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import type { JobKind } from "../jobs/kind.ts";
+import { retryNoteColumns } from "../jobs/retry-note.ts";
 import { SyncPageMessage } from "./page-message.ts";
 import { processPage } from "./pipeline.ts";
 import { findRun, finishRun } from "./runs.ts";
@@ -20,12 +21,7 @@ export const syncPageJob: JobKind<typeof SyncPageMessage> = {
   async noteRetry(env, job, note) {
     await getDb(env)
       .update(syncRuns)
-      .set({
-        ...(note.attempts !== undefined ? { attempts: sql`max(${syncRuns.attempts}, ${note.attempts})` } : {}),
-        lastError: note.error.slice(0, 2000),
-        retryAt: note.retryAt,
-        updatedAt: new Date(),
-      })
+      .set({ ...retryNoteColumns(syncRuns.attempts, note), retryAt: note.retryAt })
       .where(eq(syncRuns.id, job.runId));
   },
   async deadOwner(env, job) {
