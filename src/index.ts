@@ -1,9 +1,10 @@
 import { app } from "./app.ts";
 import { handleScheduled } from "./cron/index.ts";
-import { handleQueue } from "./queues/index.ts";
+import { handleQueue } from "./jobs/index.ts";
+import type { JobMessage } from "./jobs/registry.ts";
 
 /**
- * The map of the gateway. HTTP: src/app.ts. Queues: src/queues. Crons: src/cron.
+ * The map of the gateway. HTTP: src/app.ts. Queued jobs: src/jobs. Crons: src/cron.
  * Durable Objects are exported by class name for the runtime to find.
  */
 export { IntegrationGuard } from "./guard/integration-guard.ts";
@@ -12,4 +13,4 @@ export default {
   fetch: app.fetch,
   queue: handleQueue,
   scheduled: handleScheduled,
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Env, JobMessage>;

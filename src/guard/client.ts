@@ -1,5 +1,7 @@
+import { failureOf } from "../failure/failure.ts";
+import { GuardWait, type Waiting, waiting } from "../failure/wait.ts";
 import type { GuardedFetch } from "../net/guarded-fetch.ts";
-import { parseRetryAfter, UpstreamError } from "../net/upstream-error.ts";
+import { parseRetryAfter } from "../net/upstream-error.ts";
 import type { PageOutcome } from "./circuit.ts";
 import type { GuardConfig } from "./config.ts";
 import type { IntegrationGuard } from "./integration-guard.ts";
@@ -22,27 +24,14 @@ export function guardOf(
   return env.INTEGRATION_GUARD.get(env.INTEGRATION_GUARD.idFromName(integrationId));
 }
 
-/**
- * The guard says "not now": the circuit is open, another job is probing or holds the lease, or
- * the rate limit is exhausted. Not a failure: the job is put back until `retryAt` without
- * using up one of its retries.
- */
-export class GuardWait extends Error {
-  override name = "GuardWait";
-  readonly retryAt: number;
-  readonly reason: string;
-  constructor(retryAt: number, reason: string, options: { cause?: unknown } = {}) {
-    const because = options.cause instanceof Error ? ` after: ${options.cause.message}` : "";
-    super(`waiting (${reason.replace(/_/g, " ")}) until ${new Date(retryAt).toISOString()}${because}`, options);
-    this.retryAt = retryAt;
-    this.reason = reason;
-  }
-}
+// The "not now" a throttled fetch throws (a fetch can only answer or throw), read as a wait by
+// `failureOf`; exported here too, where connectors and their tests look for it.
+export { GuardWait };
 
 /**
  * `fetch` to a merchant's system under the integration's rate limit: each call reserves a slot
  * in `budget`'s token bucket (and waits for it, briefly), and a 429/503 with Retry-After pauses
- * every call of the integration, of both budgets, until then.
+ * every call of the integration, of both budgets, until then. No slot soon enough: GuardWait.
  */
 export function throttled(
   env: Pick<Env, "INTEGRATION_GUARD">,
@@ -64,33 +53,19 @@ export function throttled(
   };
 }
 
-/**
- * What a failed page says about the integration's systems: network errors, timeouts, 5xx and
- * refused credentials count against the circuit; throttling (429), a bad record or our own bug
- * do not.
- */
-export function circuitOutcome(error: unknown): PageOutcome {
-  const upstream =
-    error instanceof UpstreamError
-      ? error
-      : error instanceof Error && error.cause instanceof UpstreamError
-        ? error.cause
-        : null;
-  if (!upstream) return { kind: "neutral" };
-  const { status } = upstream;
-  const counts =
-    status === undefined ? upstream.retryable : status >= 500 || status === 401 || status === 403 || status === 408;
-  return counts ? { kind: "failure", reason: upstream.message } : { kind: "neutral" };
-}
+/** A guarded piece of work: done with its value, or not admitted now. */
+export type Guarded<T> = { kind: "done"; value: T } | Waiting;
 
 /**
  * Runs `work` under an integration's guard: admitted first (circuit closed or this job is the
- * probe, and the single-flight lease `lease` free — else a GuardWait), its outcome reported
- * after, and the lease given back before this returns. A transient failure that opened (or
- * re-opened) the circuit becomes a GuardWait until the next probe, so that an outage of any
- * length never uses up a job's retries; permanent failures are thrown as they are.
+ * probe, and the single-flight lease `lease` free — else it waits), its outcome reported after
+ * (what counts against the circuit is `failureOf`'s to say), and the lease given back before
+ * this returns. A rate-limit wait met inside `work`, or a transient failure that opened (or
+ * re-opened) the circuit, is returned as a wait until the next slot or probe, so that an outage
+ * of any length never uses up a job's retries; other failures are thrown as they are, for the
+ * consumer to read.
  *
- * @example const next = await underGuard(env, guardConfig(integration), "products", holder, () => syncPage(...))
+ * @example const guarded = await underGuard(env, guardConfig(integration), "products", holder, () => syncPage(...))
  */
 export async function underGuard<T>(
   env: Pick<Env, "INTEGRATION_GUARD">,
@@ -98,22 +73,26 @@ export async function underGuard<T>(
   lease: string,
   holder: string,
   work: () => Promise<T>,
-): Promise<T> {
+): Promise<Guarded<T>> {
   const guard = guardOf(env, config.integrationId);
   const admission = await guard.admit(lease, holder, LEASE_MS);
-  if (!admission.ok) throw new GuardWait(admission.retryAt, admission.reason);
-  let result: T;
+  if (!admission.ok) return waiting(admission.retryAt, admission.reason);
+  let value: T;
   try {
-    result = await work();
+    value = await work();
   } catch (error) {
-    const outcome = circuitOutcome(error);
+    const failure = failureOf(error);
+    const outcome: PageOutcome = failure.countsAgainstCircuit
+      ? { kind: "failure", reason: failure.message }
+      : { kind: "neutral" };
     const after = await guard.finish(config, lease, holder, outcome);
-    const transient = !(error instanceof UpstreamError) || error.retryable;
+    if (failure.next.kind === "wait") return { ...failure.next, message: failure.message };
+    const transient = failure.next.kind === "retry";
     if (outcome.kind === "failure" && transient && after.state === "open" && after.nextProbeAt !== null) {
-      throw new GuardWait(after.nextProbeAt, "circuit_open", { cause: error });
+      return waiting(after.nextProbeAt, "circuit_open", error);
     }
     throw error;
   }
   await guard.finish(config, lease, holder, { kind: "success" });
-  return result;
+  return { kind: "done", value };
 }

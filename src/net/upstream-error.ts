@@ -2,8 +2,9 @@ import { hostsOnly } from "../observability/redact.ts";
 
 /**
  * A failed call to a system outside the gateway (the platform, a merchant's ERP or file host).
- * `retryable` decides what the queue consumer does: retry later with backoff (network errors,
- * timeouts, 5xx, 429) or fail the job at once (a 4xx that will not fix itself).
+ * `retryable` and `status` are what `failureOf` (src/failure) reads: a job retries later with
+ * backoff (network errors, timeouts, 5xx, 429) or fails at once (a 4xx that will not fix
+ * itself); network errors, timeouts, 5xx and refused credentials count against the circuit.
  */
 export class UpstreamError extends Error {
   override name = "UpstreamError";

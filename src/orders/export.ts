@@ -6,32 +6,40 @@ import { connectorFor } from "../connectors/instance.ts";
 import { type Db, getDb } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { integrationEvents, type OrderRow, orders } from "../db/schema.ts";
+import type { Waiting } from "../failure/wait.ts";
 import { underGuard } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { findIntegration } from "../integrations/store.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { OrderExportMessage } from "../queues/messages.ts";
+import type { OrderExportMessage } from "./export-message.ts";
 import { documentNumberFor, findOrder } from "./store.ts";
+
+export type OrderOutcome = { kind: "exported" } | { kind: "skipped" } | Waiting;
 
 /**
  * Writes one order into the merchant's ERP, exactly once: an order already exported is not
  * touched, the order's own lease in the guard keeps two deliveries from writing at the same
  * time, and the connector looks the order number up in the ERP before it writes. Under the
- * integration's circuit like every call to its system.
+ * integration's circuit like every call to its system: the guard's "not now" is returned as a
+ * wait, failures are thrown for the consumer to read.
  */
-export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger): Promise<void> {
+export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger): Promise<OrderOutcome> {
   const db = getDb(env);
   const order = await findOrder(db, job.orderId);
-  if (order?.status !== "queued") return; // exported, failed, or gone: nothing to do
+  if (order?.status !== "queued") return { kind: "skipped" }; // exported, failed, or gone: nothing to do
   const integration = await findIntegration(db, order.integrationId);
-  if (!integration) return failOrder(env, order.id, "The integration was deleted before the order was exported");
+  if (!integration) {
+    await failOrder(env, order.id, "The integration was deleted before the order was exported");
+    return { kind: "skipped" };
+  }
   if (!connectorOf(integration.connector).supportedOperations.includes("orders")) {
-    return failOrder(env, order.id, `The ${integration.connector} connector cannot write orders`);
+    await failOrder(env, order.id, `The ${integration.connector} connector cannot write orders`);
+    return { kind: "skipped" };
   }
 
   const holder = `${order.id}/${crypto.randomUUID()}`;
-  const result = await underGuard(env, guardConfig(integration), `order:${order.orderNumber}`, holder, async () => {
+  const guarded = await underGuard(env, guardConfig(integration), `order:${order.orderNumber}`, holder, async () => {
     const connector = await connectorFor(env, await requireConfig(env), integration, { budget: "sync" });
     if (!connector.createOrder)
       throw new UpstreamError("connector", "This connector cannot write orders", { retryable: false });
@@ -41,6 +49,8 @@ export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger
       documentNumber,
     });
   });
+  if (guarded.kind === "wait") return guarded;
+  const result = guarded.value;
   await markExported(db, order, result);
   log.info("order exported", {
     orderId: order.id,
@@ -48,6 +58,7 @@ export async function exportOrder(env: Env, job: OrderExportMessage, log: Logger
     erpOrderId: result.erpOrderId,
     created: result.created,
   });
+  return { kind: "exported" };
 }
 
 /** The order is in the ERP: recorded with the ERP's id, and `order.exported` goes to the outbox. */

@@ -4,8 +4,9 @@ import { type Db, pageOf } from "../db/client.ts";
 import { newId } from "../db/ids.ts";
 import { type IntegrationRow, type OrderRow, orders } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
-import type { OrderExportMessage } from "../queues/messages.ts";
+import { enqueueJob } from "../jobs/enqueue.ts";
 import { documentNumber } from "./document-number.ts";
+import type { OrderExportMessage } from "./export-message.ts";
 import type { OrderBody } from "./schemas.ts";
 
 /**
@@ -88,11 +89,11 @@ export async function documentNumberFor(
   return documentNumber(orderNumber, max);
 }
 
-/** Orders have a queue of their own: a customer is waiting for them, and no burst of syncs may stand in front. */
+/** Queues an order's export (on the orders' own queue); when the queue refuses, the order is failed and the caller told. */
 export async function enqueueOrder(env: Env, db: Db, order: Pick<OrderRow, "id" | "integrationId">, delaySeconds = 0) {
   const message: OrderExportMessage = { kind: "order.export", orderId: order.id, integrationId: order.integrationId };
   try {
-    await env.ORDER_QUEUE.send(message, delaySeconds > 0 ? { delaySeconds } : {});
+    await enqueueJob(env, message, { queue: "orders", delaySeconds });
   } catch (error) {
     await db
       .update(orders)

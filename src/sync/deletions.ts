@@ -4,10 +4,10 @@ import { type Db, runBatch } from "../db/client.ts";
 import type { IntegrationRow, SyncRunRow } from "../db/schema.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Entity } from "../platform/records.ts";
-import type { SyncPageMessage } from "../queues/messages.ts";
 import { DELETABLE } from "./coverage.ts";
 import { type Candidate, candidateOf, saveHashes } from "./delta.ts";
-import { PartialPushError, pushChanged } from "./push.ts";
+import type { SyncPageMessage } from "./page-message.ts";
+import { pushChanged } from "./push.ts";
 import { recordPage } from "./record.ts";
 
 /** Gone items handled per page (as many as a page of source rows). */
@@ -45,15 +45,12 @@ export async function deletionPage(
       : [candidateOf("inventory", key, { sku: key, stock: 0 }, true)],
   );
   const now = new Date();
-  let pushed: Awaited<ReturnType<typeof pushChanged>>;
-  try {
-    pushed = await pushChanged(config, run.id, integration.merchantId, candidates);
-  } catch (error) {
-    if (error instanceof PartialPushError) {
-      await runBatch(db, saveHashes(db, integration.id, error.done.accepted, now, run.id));
-    }
-    throw error instanceof PartialPushError ? (error.upstream ?? error) : error;
+  const push = await pushChanged(config, run.id, integration.merchantId, candidates);
+  if (push.kind === "partial") {
+    await runBatch(db, saveHashes(db, integration.id, push.done.accepted, now, run.id));
+    throw push.error;
   }
+  const { pushed } = push;
   // What the platform refused is marked as read all the same, so this loop moves on; the next
   // complete read tries it again.
   const refused = Map.groupBy(

@@ -8,11 +8,11 @@ import { compileMapping, decimalOption, mapRows } from "../mapping/engine.ts";
 import { effectiveMapping } from "../mapping/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Entity } from "../platform/records.ts";
-import type { SyncPageMessage } from "../queues/messages.ts";
 import { findsDeletions, pageCoverage } from "./coverage.ts";
 import { deletionPage } from "./deletions.ts";
 import { type Candidate, changedSince, loadStored, saveHashes, toCandidates, zeroInactiveStock } from "./delta.ts";
-import { PartialPushError, type PushResult, pushChanged } from "./push.ts";
+import type { SyncPageMessage } from "./page-message.ts";
+import { pushChanged } from "./push.ts";
 import { recordPage } from "./record.ts";
 import { startOf } from "./watermarks.ts";
 
@@ -50,15 +50,14 @@ export async function syncPage(
   const changed = changedSince(candidates, stored, run.force);
   const coverage = deletions ? pageCoverage(entities, page, candidates, rejected, sinceUsed) : null;
 
-  let pushed: PushResult;
-  try {
-    pushed = await pushChanged(config, run.id, integration.merchantId, changed);
-  } catch (error) {
-    if (error instanceof PartialPushError) {
-      await runBatch(db, saveHashes(db, integration.id, error.done.accepted, new Date(), coverage ? run.id : null));
-    }
-    throw error instanceof PartialPushError ? (error.upstream ?? error) : error;
+  const push = await pushChanged(config, run.id, integration.merchantId, changed);
+  if (push.kind === "partial") {
+    // What the platform accepted is recorded, so the retried page does not push it again; the
+    // failure that stopped the push goes on to the consumer.
+    await runBatch(db, saveHashes(db, integration.id, push.done.accepted, new Date(), coverage ? run.id : null));
+    throw push.error;
   }
+  const { pushed } = push;
 
   const next = nextStep(run, message, page.nextCursor, deletions);
   const rejections: RejectedRecord[] = [

@@ -2,18 +2,19 @@ import { and, eq } from "drizzle-orm";
 import { requireConfig } from "../config.ts";
 import { type Db, getDb } from "../db/client.ts";
 import { type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
+import type { Waiting } from "../failure/wait.ts";
 import { underGuard } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { findIntegration } from "../integrations/store.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { SyncPageMessage } from "../queues/messages.ts";
 import { findsDeletions } from "./coverage.ts";
 import { enqueuePage } from "./enqueue.ts";
 import { nextStep, syncPage } from "./page.ts";
+import type { SyncPageMessage } from "./page-message.ts";
 import { ACTIVE_STATUSES, findRun, finishRun } from "./runs.ts";
 import { cleanUpSource } from "./sources.ts";
 
-export type PageOutcome = { kind: "processed"; last: boolean } | { kind: "skipped"; reason: string };
+export type PageOutcome = { kind: "processed"; last: boolean } | { kind: "skipped"; reason: string } | Waiting;
 
 /**
  * One page of a run, under the integration's guard: admitted (circuit closed or this job is the
@@ -21,8 +22,8 @@ export type PageOutcome = { kind: "processed"; last: boolean } | { kind: "skippe
  * -> delta -> push -> record (src/sync/page.ts), then the outcome goes to the circuit and the
  * next page is queued. Idempotent under redelivery: a page already recorded as done is not
  * processed again, and a page retried after a partial push finds the accepted part in the
- * hashes (the platform deduplicates by idempotency key in any case). A `GuardWait` means "not
- * now"; other errors go to the consumer, which decides between retry and failure.
+ * hashes (the platform deduplicates by idempotency key in any case). The guard's "not now" is
+ * returned as a wait; errors go to the consumer, which reads them with `failureOf`.
  */
 export async function processPage(env: Env, message: SyncPageMessage, log: Logger): Promise<PageOutcome> {
   const config = await requireConfig(env);
@@ -49,10 +50,12 @@ export async function processPage(env: Env, message: SyncPageMessage, log: Logge
   // A fresh holder per delivery: a duplicate delivery of this page waits for the lease, which is
   // given back before the next page is queued (so it is free for it).
   const holder = `${run.id}/${message.stream}/${message.page}/${crypto.randomUUID()}`;
-  const next = await underGuard(env, guardConfig(integration), run.type, holder, async () => {
+  const guarded = await underGuard(env, guardConfig(integration), run.type, holder, async () => {
     await markRunning(db, run);
     return syncPage(env, config, db, run, integration, message, log);
   });
+  if (guarded.kind === "wait") return guarded;
+  const next = guarded.value;
   if (next) await enqueuePage(env, run, next);
   else await cleanUpSource(env, run);
   return { kind: "processed", last: next === null };

@@ -1,5 +1,4 @@
 import type { Config } from "../config.ts";
-import { UpstreamError } from "../net/upstream-error.ts";
 import { batchIdempotencyKey, chunk, pushBatch } from "../platform/client.ts";
 import type { Candidate } from "./delta.ts";
 
@@ -9,14 +8,24 @@ export interface PushResult {
   requests: number;
 }
 
+/** All of it pushed, or part of it: `done` is what the platform accepted before `error` stopped the push. */
+export type PushOutcome =
+  | { kind: "pushed"; pushed: PushResult }
+  | { kind: "partial"; done: PushResult; error: unknown };
+
 /**
  * Pushes changed records to the platform in batches of PLATFORM_BATCH_SIZE, each with an
  * idempotency key derived from the run and the batch's content: a redelivered page sends the
  * same keys, and the platform answers from its store instead of applying the change twice.
- * If a batch fails, what was already accepted travels with the error (`PartialPushError`), so
- * the caller can record it before the page is retried.
+ * If a batch fails, the push stops there and says so (`partial`), with what was already accepted,
+ * so the caller can record that before the page is retried.
  */
-export async function pushChanged(config: Config, runId: string, merchantId: string, changed: readonly Candidate[]) {
+export async function pushChanged(
+  config: Config,
+  runId: string,
+  merchantId: string,
+  changed: readonly Candidate[],
+): Promise<PushOutcome> {
   const result: PushResult = { accepted: [], rejected: [], requests: 0 };
   const byEntity = Map.groupBy(changed, (c) => c.entity);
   for (const [entity, candidates] of byEntity) {
@@ -38,23 +47,9 @@ export async function pushChanged(config: Config, runId: string, merchantId: str
           else result.rejected.push({ candidate: c, reason: reasons.get(c.key) ?? "rejected by the platform" });
         }
       } catch (error) {
-        throw new PartialPushError(error, result);
+        return { kind: "partial", done: result, error };
       }
     }
   }
-  return result;
-}
-
-/** A push that failed part-way; `done` holds what the platform accepted before the failure. */
-export class PartialPushError extends Error {
-  override name = "PartialPushError";
-  readonly done: PushResult;
-  constructor(cause: unknown, done: PushResult) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-    this.done = done;
-  }
-  /** The upstream failure underneath, for deciding whether to retry. */
-  get upstream(): UpstreamError | undefined {
-    return this.cause instanceof UpstreamError ? this.cause : undefined;
-  }
+  return { kind: "pushed", pushed: result };
 }

@@ -2,9 +2,9 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { type RejectedRecord, type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
 import type { Entity } from "../platform/records.ts";
-import type { SyncPageMessage } from "../queues/messages.ts";
 import { markSeen } from "./coverage.ts";
 import { type Candidate, saveHashes } from "./delta.ts";
+import type { SyncPageMessage } from "./page-message.ts";
 import { ACTIVE_STATUSES } from "./runs.ts";
 import { commitWatermark } from "./watermarks.ts";
 

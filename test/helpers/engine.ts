@@ -10,7 +10,7 @@ import { type Db, getDb } from "../../src/db/client.ts";
 import type { IntegrationRow, SyncRunRow } from "../../src/db/schema.ts";
 import { findIntegration } from "../../src/integrations/store.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import type { SyncPageMessage } from "../../src/queues/messages.ts";
+import type { SyncPageMessage } from "../../src/sync/page-message.ts";
 import { findRun } from "../../src/sync/runs.ts";
 import { csvIntegration, trigger } from "./integrations.ts";
 import { newMerchant } from "./unique.ts";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type Config, requireConfig } from "../../../src/config.ts";
 import { UpstreamError } from "../../../src/net/upstream-error.ts";
 import { type Candidate, candidateOf } from "../../../src/sync/delta.ts";
-import { PartialPushError, pushChanged } from "../../../src/sync/push.ts";
+import { type PushOutcome, type PushResult, pushChanged } from "../../../src/sync/push.ts";
 import { platformRecords, platformRequests, setPlatformFaults } from "../../helpers/sims.ts";
 import { newMerchant } from "../../helpers/unique.ts";
 
@@ -16,11 +16,17 @@ async function configWithBatches(batchSize: number): Promise<Config> {
   return { ...config, platform: { ...config.platform, batchSize } };
 }
 
+/** What a push that went through completely pushed. */
+function pushed(outcome: PushOutcome): PushResult {
+  if (outcome.kind !== "pushed") throw new Error(`push was ${outcome.kind}`);
+  return outcome.pushed;
+}
+
 describe("pushChanged against the platform simulator", () => {
   it("sends each entity in batches of the configured size and reports what was accepted", async () => {
     const merchantId = newMerchant("m-push");
     const changed = [stock("A", 1), stock("B", 2), stock("C", 3), product("A")];
-    const result = await pushChanged(await configWithBatches(2), "run_push", merchantId, changed);
+    const result = pushed(await pushChanged(await configWithBatches(2), "run_push", merchantId, changed));
     expect(result.requests).toBe(3);
     expect(result.accepted.map((c) => `${c.entity}:${c.key}`)).toEqual([
       "inventory:A",
@@ -51,32 +57,26 @@ describe("pushChanged against the platform simulator", () => {
   it("returns the records the platform refused with its reason, the rest accepted", async () => {
     const merchantId = newMerchant("m-push-reject");
     await setPlatformFaults(merchantId, { rejectSkus: ["B"] });
-    const result = await pushChanged(await configWithBatches(100), "run_reject", merchantId, [
-      stock("A", 1),
-      stock("B", 2),
-    ]);
+    const result = pushed(
+      await pushChanged(await configWithBatches(100), "run_reject", merchantId, [stock("A", 1), stock("B", 2)]),
+    );
     expect(result.accepted.map((c) => c.key)).toEqual(["A"]);
     expect(result.rejected).toEqual([{ candidate: stock("B", 2), reason: expect.stringMatching(/rejectSkus/) }]);
   });
 
-  it("fails part-way with what was accepted before the failing batch, and the upstream error under it", async () => {
+  it("stops part-way with what was accepted before the failing batch, and the upstream error", async () => {
     const merchantId = newMerchant("m-push-partial");
     await setPlatformFaults(merchantId, { passNext: 1, failNext: 1, failStatus: 400 });
-    let failure: unknown;
-    try {
-      await pushChanged(await configWithBatches(1), "run_partial", merchantId, [
-        stock("A", 1),
-        stock("B", 2),
-        stock("C", 3),
-      ]);
-    } catch (error) {
-      failure = error;
-    }
-    expect(failure).toBeInstanceOf(PartialPushError);
-    const partial = failure as PartialPushError;
-    expect(partial.done.accepted.map((c) => c.key)).toEqual(["A"]);
-    expect(partial.done.requests).toBe(2);
-    expect(partial.upstream).toBeInstanceOf(UpstreamError);
+    const outcome = await pushChanged(await configWithBatches(1), "run_partial", merchantId, [
+      stock("A", 1),
+      stock("B", 2),
+      stock("C", 3),
+    ]);
+    expect(outcome.kind).toBe("partial");
+    if (outcome.kind !== "partial") return;
+    expect(outcome.done.accepted.map((c) => c.key)).toEqual(["A"]);
+    expect(outcome.done.requests).toBe(2);
+    expect(outcome.error).toBeInstanceOf(UpstreamError);
     expect((await platformRecords(merchantId, "inventory")).items.map((i) => i.sku)).toEqual(["A"]);
   });
 });

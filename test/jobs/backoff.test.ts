@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { retryDelaySeconds } from "../../src/queues/backoff.ts";
+import { retryDelaySeconds } from "../../src/jobs/backoff.ts";
 
 const options = { baseSeconds: 5, capSeconds: 900 };
 

@@ -47,7 +47,7 @@ async function consume(queue: string, messages: ReturnType<typeof message>[], ov
   return { ...result, retryOptions: retryOptions.map((spy) => spy.mock.calls[0]?.[0]) };
 }
 
-describe("sync queue consumer", () => {
+describe("job queue consumer", () => {
   it("acknowledges a processed page", async () => {
     const job = await queuedRun(newMerchant("m-ack"));
     const result = await consume("igw-sync", [message("m1", job)]);
@@ -102,6 +102,54 @@ describe("sync queue consumer", () => {
   });
 });
 
+/** A D1 that is down: every statement fails. */
+const downDb = {
+  prepare() {
+    throw new Error("D1 is down");
+  },
+  batch() {
+    return Promise.reject(new Error("D1 is down"));
+  },
+  exec() {
+    return Promise.reject(new Error("D1 is down"));
+  },
+} as unknown as D1Database;
+
+describe("job consumer when its own bookkeeping fails", () => {
+  it("retries the message, not the batch, when the run cannot be noted because D1 is down", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.spyOn(Math, "random").mockReturnValue(1);
+    const job = await queuedRun(newMerchant("m-d1-down"));
+    const result = await consume("igw-sync", [message("m1", job, 2)], {
+      DB: downDb,
+      SYNC_RETRY_BASE_SECONDS: "5",
+    });
+    expect(result.retryBatch.retry).toBe(false);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toEqual([{ msgId: "m1" }]);
+    expect(result.retryOptions).toEqual([{ delaySeconds: 10 }]); // 5 * 2^(2-1), as configured
+    // Nothing was written: the run is as it was queued.
+    const run = await env.DB.prepare("SELECT status, attempts, last_error FROM sync_runs WHERE id = ?")
+      .bind(job.runId)
+      .first();
+    expect(run).toEqual({ status: "queued", attempts: 0, last_error: null });
+  });
+
+  it("retries with the default backoff when the configuration cannot be read, and notes why", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.spyOn(Math, "random").mockReturnValue(1);
+    const job = await queuedRun(newMerchant("m-bad-config"));
+    const result = await consume("igw-sync", [message("m1", job, 1)], { SYNC_RETRY_BASE_SECONDS: "soon" });
+    expect(result.retryBatch.retry).toBe(false);
+    expect(result.retryMessages).toEqual([{ msgId: "m1" }]);
+    expect(result.retryOptions).toEqual([{ delaySeconds: 5 }]);
+    const run = await api("GET", `/api/runs/${job.runId}`, { token: await admin() });
+    expect(run.body.data).toMatchObject({ status: "queued", attempts: 1 });
+    expect(run.body.data.lastError).toMatch(/misconfigured: SYNC_RETRY_BASE_SECONDS/);
+  });
+});
+
 describe("dead-letter queue consumer", () => {
   it("stores the job with its run's last error and marks the run dead", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
@@ -126,6 +174,20 @@ describe("dead-letter queue consumer", () => {
       .bind(job.runId)
       .first<{ status: string }>();
     expect(run?.status).toBe("dead");
+  });
+
+  it("retries a letter it cannot store now on its own, without redelivering the batch", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const job = await queuedRun(newMerchant("m-dlq-down"));
+    const result = await consume("igw-sync-dlq", [message("d3", job), message("d4", { what: "else" })], {
+      DB: downDb,
+    });
+    expect(result.retryBatch.retry).toBe(false);
+    expect(result.retryMessages.map((m) => m.msgId).sort()).toEqual(["d3", "d4"]);
+    const letters = await env.DB.prepare("SELECT count(*) AS n FROM dead_letters WHERE run_id = ?")
+      .bind(job.runId)
+      .first<{ n: number }>();
+    expect(letters?.n).toBe(0);
   });
 
   it("keeps even an unreadable message, for an operator to see", async () => {

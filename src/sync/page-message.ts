@@ -14,15 +14,3 @@ export const SyncPageMessage = z.object({
   cursor: z.string().max(64_000).nullable(),
 });
 export type SyncPageMessage = z.infer<typeof SyncPageMessage>;
-
-/** An order from the platform to write into the merchant's ERP. */
-export const OrderExportMessage = z.object({
-  kind: z.literal("order.export"),
-  orderId: z.string().min(1).max(64),
-  integrationId: z.string().min(1).max(64),
-});
-export type OrderExportMessage = z.infer<typeof OrderExportMessage>;
-
-/** Every message the sync queues carry. */
-export const SyncMessage = z.discriminatedUnion("kind", [SyncPageMessage, OrderExportMessage]);
-export type SyncMessage = z.infer<typeof SyncMessage>;

@@ -1,20 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireWriter } from "../auth/middleware.ts";
-import { merchantScope } from "../auth/principal.ts";
-import { getDb } from "../db/client.ts";
-import { idPattern } from "../db/ids.ts";
-import { ok, paginated } from "../http/envelope.ts";
-import { bearerSecurity, dataResponse, errorResponses, PageQuery, pageResponse } from "../openapi/schemas.ts";
-import {
-  DeadLetterView,
-  deleteDeadLetter,
-  findDeadLetter,
-  listDeadLetters,
-  replayDeadLetter,
-  toDeadLetterView,
-} from "../sync/dead-letters.ts";
-import { visible } from "./access.ts";
-import { createRouter, depsOf } from "./router.ts";
+import { requireWriter } from "../../auth/middleware.ts";
+import { merchantScope } from "../../auth/principal.ts";
+import { getDb } from "../../db/client.ts";
+import { idPattern } from "../../db/ids.ts";
+import { ok, paginated } from "../../http/envelope.ts";
+import { bearerSecurity, dataResponse, errorResponses, PageQuery, pageResponse } from "../../openapi/schemas.ts";
+import { visible } from "../../routes/access.ts";
+import { createRouter, depsOf } from "../../routes/router.ts";
+import { replayDeadLetter } from "./replay.ts";
+import { DeadLetterView, deleteDeadLetter, findDeadLetter, listDeadLetters, toDeadLetterView } from "./store.ts";
 
 /** /api/dead-letters: jobs that failed their last retry — list, replay, delete. */
 export const deadLetterRoutes = createRouter();
