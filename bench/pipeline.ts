@@ -7,15 +7,16 @@
  */
 import { memoryUsage } from "node:process";
 import { catalogueText, encodeText } from "../simulators/files/catalogue.ts";
-import type { ByteSource } from "../src/connectors/csv/byte-source.ts";
 import { csvConnector } from "../src/connectors/csv/definition.ts";
-import { type CsvCursor, readCsvPage } from "../src/connectors/csv/reader.ts";
+import type { CsvCursor } from "../src/connectors/csv/format.ts";
+import { readCsvPage } from "../src/connectors/csv/reader.ts";
 import { canonicalJson } from "../src/crypto/hash.ts";
 import { compileMapping, mapRows } from "../src/mapping/engine.ts";
 import { MappingDocument } from "../src/mapping/schema.ts";
 import { batchIdempotencyKey, chunk } from "../src/platform/client.ts";
 import { ENTITIES } from "../src/platform/records.ts";
 import { toCandidates } from "../src/sync/delta.ts";
+import type { ByteSource } from "../src/uploads/byte-source.ts";
 
 export interface PipelineFigures {
   rows: number;

@@ -1,6 +1,7 @@
 import { encodeText } from "../../simulators/files/catalogue.ts";
-import type { ByteSource } from "../../src/connectors/csv/byte-source.ts";
-import { type CsvCursor, type CsvFormat, type CsvPage, readCsvPage } from "../../src/connectors/csv/reader.ts";
+import type { CsvCursor, CsvFormat, CsvPage } from "../../src/connectors/csv/format.ts";
+import { readCsvPage } from "../../src/connectors/csv/reader.ts";
+import type { ByteSource } from "../../src/uploads/byte-source.ts";
 
 /** Text as UTF-8 bytes. */
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);

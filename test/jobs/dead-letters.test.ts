@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
+import { csvIntegration } from "../helpers/integrations.ts";
 import { platformRecords, putFile, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
 import { newClientAddress, newMerchant } from "../helpers/unique.ts";
 
@@ -21,31 +22,17 @@ interface Letter {
   replayedAt: string | null;
 }
 
-async function csvIntegration(merchantId: string, name = "dead letters") {
-  const url = await putFile(`${merchantId}-${name}.csv`, CSV);
-  const res = await api("POST", "/api/integrations", {
-    token: await admin(),
-    // A circuit threshold above the queue's retries: failures exhaust the retries before the
-    // circuit would open and make the job wait (see test/guard for that path).
-    body: {
-      merchantId,
-      name,
-      type: "webhook",
-      connector: "csv",
-      credentials: { url },
-      settings: { circuitFailureThreshold: 20 },
-    },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body.data.id as string;
-}
+// A circuit threshold above the queue's retries: failures exhaust the retries before the
+// circuit would open and make the job wait (see test/guard for that path).
+const deadLetterFeed = (merchantId: string, name = "dead letters") =>
+  csvIntegration(merchantId, { csv: CSV, name, settings: { circuitFailureThreshold: 20 } });
 
 /**
  * A dead letter made the real way: a one-page inventory run against a platform that fails every
  * request, retried until the queue gives up. The platform works again afterwards.
  */
 async function deadLetter(merchantId: string, integrationId?: string) {
-  const id = integrationId ?? (await csvIntegration(merchantId));
+  const id = integrationId ?? (await deadLetterFeed(merchantId));
   await setPlatformFaults(merchantId, { failNext: 1000 });
   const started = await api("POST", `/api/integrations/${id}/sync`, {
     token: await admin(),
@@ -97,7 +84,7 @@ describe("/api/dead-letters", () => {
   it("lists a merchant only its own letters, each with its job, error and attempts", async () => {
     const a = newMerchant("m-dl-a");
     const first = await deadLetter(a);
-    const second = await deadLetter(a, await csvIntegration(a, "second"));
+    const second = await deadLetter(a, await deadLetterFeed(a, "second"));
 
     const own = await api("GET", "/api/dead-letters", { token: await merchant(a) });
     expect(own.status).toBe(200);
@@ -143,7 +130,7 @@ describe("/api/dead-letters", () => {
     const a = newMerchant("m-dl-filter");
     const token = await merchant(a);
     const first = await deadLetter(a);
-    const second = await deadLetter(a, await csvIntegration(a, "second"));
+    const second = await deadLetter(a, await deadLetterFeed(a, "second"));
 
     const byIntegration = await api("GET", `/api/dead-letters?integrationId=${second.integrationId}`, { token });
     expect(ids(byIntegration)).toEqual([second.letter.id]);

@@ -2,7 +2,6 @@ import { UpstreamError } from "../../net/upstream-error.ts";
 import { type ByteSource, emptyStream, fileChangedError } from "../../uploads/byte-source.ts";
 
 // The reader's callers (and test/helpers/bytes.ts) name the interface from here, next to the HTTP one.
-export type { ByteSource } from "../../uploads/byte-source.ts";
 
 /** Basic or bearer credentials for the file host. */
 export type FileAuth = { username: string; password: string } | { bearerToken: string };

@@ -1,7 +1,8 @@
 import { fromBase64, toBase64Url, utf8 } from "../../crypto/encoding.ts";
 import { UpstreamError } from "../../net/upstream-error.ts";
+import type { ByteSource } from "../../uploads/byte-source.ts";
 import type { CapabilityReport, Connector, ConnectorContext, SourcePage } from "../definition.ts";
-import { type ByteSource, type FileAuth, httpByteSource } from "./byte-source.ts";
+import { type FileAuth, httpByteSource } from "./byte-source.ts";
 import type { CsvCursor, CsvFormat } from "./format.ts";
 import { readCsvPage } from "./reader.ts";
 import type { CsvCredentials, CsvSettings } from "./schemas.ts";

@@ -1,12 +1,11 @@
 import { UpstreamError } from "../../net/upstream-error.ts";
-import type { ByteSource } from "./byte-source.ts";
+import type { ByteSource } from "../../uploads/byte-source.ts";
 import { fieldDecoder } from "./decode.ts";
 import type { CsvCursor, CsvFormat, CsvPage, Delimiter } from "./format.ts";
 import { PageCollector } from "./page-collector.ts";
 import { createRecordParser } from "./record-parser.ts";
 
 // The page shapes are the reader's API; callers (and test/helpers/bytes.ts) name them from here.
-export type { CsvCursor, CsvFormat, CsvPage, Delimiter } from "./format.ts";
 
 const DELIMITERS: readonly Delimiter[] = [",", ";", "\t"];
 /** The header line is read before parsing to find the delimiter; a longer one is cut here. */

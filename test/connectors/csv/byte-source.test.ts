@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { CATALOGUE_HEADER, catalogueRow } from "../../../simulators/files/catalogue.ts";
 import { httpByteSource } from "../../../src/connectors/csv/byte-source.ts";
-import { type CsvCursor, readCsvPage } from "../../../src/connectors/csv/reader.ts";
+import type { CsvCursor } from "../../../src/connectors/csv/format.ts";
+import { readCsvPage } from "../../../src/connectors/csv/reader.ts";
 import { UpstreamError } from "../../../src/net/upstream-error.ts";
 import { csvFormat, readAllPages, utf8 } from "../../helpers/bytes.ts";
 
