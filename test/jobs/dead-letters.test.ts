@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { csvIntegration } from "../helpers/integrations.ts";
-import { platformRecords, putFile, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
+import { platformRecords, setPlatformFaults, waitForRun } from "../helpers/sims.ts";
 import { newClientAddress, newMerchant } from "../helpers/unique.ts";
 
 const CSV = ["sku,name,price,stock", "DL-1,One,1,1", "DL-2,Two,2,2"].join("\n");
