@@ -64,40 +64,29 @@ export async function createLogo(merchantId: string): Promise<{ id: string; merc
   return res.body.data;
 }
 
-/**
- * A Logo integration of `merchantId` on the simulator's `tenant` (webhook type: no cron polls
- * it), with a small page size and a generous rate limit so that a run takes few, fast pages.
- */
-export async function logoIntegration(
+/** An ERP integration of `merchantId` on a simulator's tenant, webhook type (no cron polls it). */
+function erpIntegration(
+  connector: "logo" | "netsis",
   merchantId: string,
-  tenant: string,
-  settings: Record<string, unknown> = {},
+  credentials: Record<string, unknown>,
+  settings: Record<string, unknown>,
 ): Promise<string> {
-  return createIntegration({
-    merchantId,
-    name: `Logo ${merchantId}`,
-    type: "webhook",
-    connector: "logo",
-    credentials: logoCredentials(tenant),
-    settings: { periodNo: 1, pageSize: 50, rateLimitRequests: 100, ...settings },
-  });
+  const name = `${connector === "logo" ? "Logo" : "Netsis"} ${merchantId}`;
+  return createIntegration({ merchantId, name, type: "webhook", connector, credentials, settings });
 }
 
-/** A Netsis integration of `merchantId` on the simulator's `tenant` (webhook type: no cron polls it). */
-export async function netsisIntegration(
-  merchantId: string,
-  tenant: string,
-  settings: Record<string, unknown> = {},
-): Promise<string> {
-  return createIntegration({
-    merchantId,
-    name: `Netsis ${merchantId}`,
-    type: "webhook",
-    connector: "netsis",
-    credentials: netsisCredentials(tenant),
-    settings,
+/** A Logo integration on the simulator's `tenant`, with small pages and a generous rate limit: few, fast pages. */
+export const logoIntegration = (merchantId: string, tenant: string, settings: Record<string, unknown> = {}) =>
+  erpIntegration("logo", merchantId, logoCredentials(tenant), {
+    periodNo: 1,
+    pageSize: 50,
+    rateLimitRequests: 100,
+    ...settings,
   });
-}
+
+/** A Netsis integration on the simulator's `tenant`. */
+export const netsisIntegration = (merchantId: string, tenant: string, settings: Record<string, unknown> = {}) =>
+  erpIntegration("netsis", merchantId, netsisCredentials(tenant), settings);
 
 /** Starts a sync (202) and returns its run id. */
 export async function startSync(integrationId: string, body: Record<string, unknown> = {}): Promise<string> {
