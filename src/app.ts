@@ -9,6 +9,7 @@ import { notFoundOrMethodNotAllowed } from "./http/not-found.ts";
 import { clientRateLimit, principalRateLimit } from "./http/rate-limit.ts";
 import { errorResponse, renderError } from "./http/render-error.ts";
 import { validationHook } from "./http/validation.ts";
+import { webhookReceiver } from "./inbound/routes.ts";
 import { deadLetterRoutes } from "./jobs/dead-letters/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { mountDocs } from "./routes/docs.ts";
@@ -59,6 +60,8 @@ export function createApp() {
   );
 
   app.route("/", healthRoutes);
+  // No token: the signature is the credential (src/inbound/receive.ts).
+  app.route("/webhooks", webhookReceiver);
   // Before /api/integrations: `/api/integrations/system/...` must never be read as an integration id.
   app.route("/api/integrations/system", systemRoutes);
   app.route("/api/integrations", integrationRoutes);

@@ -16,6 +16,8 @@ export interface Config {
   platform: { baseUrl: string; token: string; batchSize: number };
   retry: { baseSeconds: number; capSeconds: number };
   maxUploadBytes: number;
+  /** Largest incoming webhook body; beyond it the delivery is refused with 413. */
+  maxWebhookBytes: number;
   /** Caps per merchant, so that one merchant can neither fill the database nor the queues. */
   limits: { integrationsPerMerchant: number; activeRunsPerMerchant: number };
 }
@@ -56,6 +58,12 @@ const EnvSchema = z.object({
     .min(1024)
     .max(100 * 1024 * 1024)
     .default(20 * 1024 * 1024),
+  WEBHOOK_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(256 * 1024),
   MAX_INTEGRATIONS_PER_MERCHANT: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_ACTIVE_RUNS_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
 });
@@ -120,6 +128,7 @@ async function parse(env: Env): Promise<ConfigResult> {
       },
       retry: { baseSeconds: e.SYNC_RETRY_BASE_SECONDS, capSeconds: e.SYNC_RETRY_CAP_SECONDS },
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      maxWebhookBytes: e.WEBHOOK_MAX_BODY_BYTES,
       limits: {
         integrationsPerMerchant: e.MAX_INTEGRATIONS_PER_MERCHANT,
         activeRunsPerMerchant: e.MAX_ACTIVE_RUNS_PER_MERCHANT,

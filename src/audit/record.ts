@@ -21,6 +21,8 @@ export type AuditAction =
   | "integration.circuit_opened"
   | "integration.circuit_closed"
   | "integration.circuit_reset"
+  | "integration.webhook_secret_rotated"
+  | "webhook_event.replayed"
   | "dead_letter.replayed"
   | "dead_letter.deleted"
   | "auth.token_rejected"

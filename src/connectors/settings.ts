@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { guardSettings } from "../guard/settings.ts";
+import { webhookSettings } from "../inbound/settings.ts";
 import { LONG_ORDER_NUMBERS } from "../orders/document-number.ts";
 
 /**
@@ -32,8 +33,11 @@ const readSettings = z.object({
   }),
 });
 
-/** Settings every connector has: how it is read, and its guard's (src/guard/settings.ts). */
-export const baseSettings = readSettings.extend(guardSettings.shape);
+/**
+ * Settings every connector has: how it is read, its guard's (src/guard/settings.ts), and how its
+ * incoming webhooks are verified and mapped (`webhook`, src/inbound/settings.ts).
+ */
+export const baseSettings = readSettings.extend(guardSettings.shape).extend({ webhook: webhookSettings.prefault({}) });
 
 /** Settings of connectors that write orders into an ERP. */
 export const orderSettings = {

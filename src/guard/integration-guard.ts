@@ -82,10 +82,40 @@ export class IntegrationGuard extends DurableObject<Env> {
 
   /** True the first time a webhook event id is seen within its retention; false for duplicates. */
   async firstSighting(config: GuardConfig, eventId: string): Promise<boolean> {
+    return (await this.sight(config, eventId, null)) === null;
+  }
+
+  /**
+   * Dedupe of incoming webhooks: null the first time `eventId` is seen within its retention
+   * (remembering `ref`, the gateway's id for the event), else the first sighting's ref.
+   * Serialised by the runtime, so of concurrent deliveries exactly one is first.
+   */
+  async sight(config: GuardConfig, eventId: string, ref: string | null): Promise<string | null> {
     const now = Date.now();
-    const first = this.store.markSeen(eventId, now + config.dedupeTtlMs, now);
+    const first = this.store.markSeen(eventId, now + config.dedupeTtlMs, now, ref);
     await this.scheduleAlarm();
     return first;
+  }
+
+  /** Undoes a sighting whose event could not be stored, so the sender's retry is taken. */
+  async forget(eventId: string, ref: string): Promise<void> {
+    this.store.forget(eventId, ref);
+  }
+
+  /**
+   * A lease without the circuit: incoming events of an integration are applied one at a time,
+   * so that of two changes to one item the older can never land after the newer.
+   */
+  async hold(type: string, holder: string, leaseMs: number): Promise<Admission> {
+    const now = Date.now();
+    const lease = this.store.acquireLease(type, holder, now + leaseMs, now);
+    if (!lease.granted) return { ok: false, retryAt: lease.retryAt, reason: "lease_held" };
+    await this.scheduleAlarm();
+    return { ok: true, probe: false };
+  }
+
+  async release(type: string, holder: string): Promise<void> {
+    this.store.releaseLease(type, holder);
   }
 
   /** Everything the API shows about the guard. */

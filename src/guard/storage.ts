@@ -20,6 +20,9 @@ export class GuardStorage {
     );
     sql.exec("CREATE TABLE IF NOT EXISTS seen_events (event_id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)");
     sql.exec("CREATE INDEX IF NOT EXISTS seen_events_expiry ON seen_events (expires_at)");
+    // Added with incoming webhooks: the gateway's id of the event first seen under an id.
+    const columns = sql.exec<{ name: string }>("PRAGMA table_info(seen_events)").toArray();
+    if (!columns.some((c) => c.name === "ref")) sql.exec("ALTER TABLE seen_events ADD COLUMN ref TEXT");
   }
 
   loadCircuit(): Circuit {
@@ -72,16 +75,30 @@ export class GuardStorage {
       .map((l) => ({ type: l.type, holder: l.holder, expiresAt: l.expires_at }));
   }
 
-  /** True the first time an id is offered within its time to live; false for every duplicate. */
-  markSeen(eventId: string, until: number, now: number): boolean {
+  /**
+   * The first sighting of an id within its time to live stores `ref` and returns null; every
+   * duplicate gets the first one's `ref` back (or "" for ids stored without one).
+   */
+  markSeen(eventId: string, until: number, now: number, ref: string | null = null): string | null {
     const cursor = this.sql.exec(
-      `INSERT INTO seen_events (event_id, expires_at) VALUES (?, ?)
-       ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at WHERE seen_events.expires_at <= ?`,
+      `INSERT INTO seen_events (event_id, expires_at, ref) VALUES (?, ?, ?)
+       ON CONFLICT (event_id) DO UPDATE SET expires_at = excluded.expires_at, ref = excluded.ref
+       WHERE seen_events.expires_at <= ?`,
       eventId,
       until,
+      ref,
       now,
     );
-    return cursor.rowsWritten > 0;
+    if (cursor.rowsWritten > 0) return null;
+    return (
+      this.sql.exec<{ ref: string | null }>("SELECT ref FROM seen_events WHERE event_id = ?", eventId).toArray()[0]
+        ?.ref ?? ""
+    );
+  }
+
+  /** Forgets an id, so that the sender's next delivery of it counts as the first. */
+  forget(eventId: string, ref: string): void {
+    this.sql.exec("DELETE FROM seen_events WHERE event_id = ? AND ref = ?", eventId, ref);
   }
 
   /** Deletes expired leases and up to `limit` expired event ids (the alarm returns for the rest). */

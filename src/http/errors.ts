@@ -8,6 +8,12 @@ export const ERROR_STATUS = {
   VALIDATION_ERROR: 400,
   MALFORMED_REQUEST: 400,
   UNAUTHORIZED: 401,
+  /** An incoming webhook without the signature (or API key) its integration's scheme requires. */
+  WEBHOOK_SIGNATURE_MISSING: 401,
+  /** An incoming webhook whose signature does not verify — or whose integration does not exist. */
+  WEBHOOK_SIGNATURE_INVALID: 401,
+  /** An incoming webhook signed too long ago, or in the future, beyond the tolerance. */
+  WEBHOOK_TIMESTAMP_STALE: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

@@ -15,10 +15,15 @@ import {
   syncPages,
   syncRuns,
   syncWatermarks,
+  itemVersions,
   uploadChunks,
   uploads,
+  webhookEvents,
+  webhookRefusals,
+  webhookSecrets,
 } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
+import { newSecret } from "../inbound/secrets.ts";
 import { dropIgnored, type Warning } from "./compat.ts";
 import { assertOutboundUrls, credentialFieldNames, sealCredentials } from "./credentials.ts";
 import { applyPatch } from "./patch.ts";
@@ -42,7 +47,7 @@ export async function createIntegration(
   deps: Deps,
   merchantId: string,
   input: CreateIntegrationInput,
-): Promise<{ row: IntegrationRow; warnings: Warning[] }> {
+): Promise<{ row: IntegrationRow; warnings: Warning[]; webhookSecret: string }> {
   const def = connectorOf(input.connector);
   const credentials = dropIgnored(def, "credentials", input.credentials);
   const settings = dropIgnored(def, "settings", input.settings);
@@ -70,9 +75,11 @@ export async function createIntegration(
   };
   const details = { name: row.name, connector: row.connector, type: row.type, fieldsSet: row.credentialFields };
   const cap = deps.config.limits.integrationsPerMerchant;
+  const webhook = await newSecret(deps.config, deps.db, id);
   // One statement counts and inserts, so that concurrent creates cannot pass the cap together.
   const [inserted] = await write(deps, row, [
     insertWhileFewer(deps.db, integrations, row, eq(integrations.merchantId, merchantId), cap),
+    webhook.insert,
     auditInsertIfMatches(
       deps.db,
       deps.actor,
@@ -88,7 +95,7 @@ export async function createIntegration(
     );
   }
   const advice = def.advise?.(credentials.value, settings.value) ?? [];
-  return { row, warnings: [...credentials.warnings, ...settings.warnings, ...advice] };
+  return { row, warnings: [...credentials.warnings, ...settings.warnings, ...advice], webhookSecret: webhook.secret };
 }
 
 /**
@@ -191,7 +198,7 @@ export async function deleteIntegration(deps: Deps, row: IntegrationRow): Promis
   if (changes(removed) !== 1) throw AppError.notFound("integration", row.id);
 }
 
-/** Everything the gateway kept for an integration: runs, pages, hashes, watermarks, dead letters, uploads, orders, events. */
+/** Everything the gateway kept for an integration: runs, pages, hashes, watermarks, dead letters, uploads, orders, events, webhooks. */
 function dependentsOf(db: Db, integrationId: string) {
   const runIds = db.select({ id: syncRuns.id }).from(syncRuns).where(eq(syncRuns.integrationId, integrationId));
   const uploadIds = db.select({ id: uploads.id }).from(uploads).where(eq(uploads.integrationId, integrationId));
@@ -205,6 +212,10 @@ function dependentsOf(db: Db, integrationId: string) {
     db.delete(syncWatermarks).where(eq(syncWatermarks.integrationId, integrationId)),
     db.delete(orders).where(eq(orders.integrationId, integrationId)),
     db.delete(integrationEvents).where(eq(integrationEvents.integrationId, integrationId)),
+    db.delete(webhookEvents).where(eq(webhookEvents.integrationId, integrationId)),
+    db.delete(webhookRefusals).where(eq(webhookRefusals.integrationId, integrationId)),
+    db.delete(webhookSecrets).where(eq(webhookSecrets.integrationId, integrationId)),
+    db.delete(itemVersions).where(eq(itemVersions.integrationId, integrationId)),
   ];
 }
 

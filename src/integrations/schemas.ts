@@ -128,4 +128,9 @@ export const IntegrationSaved = IntegrationView.extend({
     description:
       "Fields accepted but not used by the connector (e.g. the seed API's apiKey for Logo), values the connector completed",
   }),
+  webhookSecret: z.string().optional().openapi({
+    description:
+      "Only when the integration is created: the secret its webhook sender signs with (POST /webhooks/{id}). Shown this once; rotate it with POST /api/integrations/{id}/webhook/rotate-secret",
+    example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  }),
 }).openapi("IntegrationSaved");

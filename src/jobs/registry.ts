@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { inboundEventJob } from "../inbound/event-job.ts";
 import { orderExportJob } from "../orders/export-job.ts";
 import { syncPageJob } from "../sync/page-job.ts";
 import type { JobKind, JobSchema } from "./kind.ts";
@@ -7,6 +8,7 @@ import type { JobKind, JobSchema } from "./kind.ts";
 const KINDS = [
   syncPageJob, // src/sync: a page of a sync run
   orderExportJob, // src/orders: an order into the ERP
+  inboundEventJob, // src/inbound: an incoming webhook event
 ] as const;
 
 type Schemas<T extends readonly JobKind<JobSchema>[]> = { -readonly [I in keyof T]: T[I]["schema"] };

@@ -63,9 +63,9 @@ integrationRoutes.openapi(
   async (c) => {
     const input = c.req.valid("json");
     const merchantId = await ownerFor(c, input.merchantId);
-    const { row, warnings } = await createIntegration(depsOf(c), merchantId, input);
+    const { row, warnings, webhookSecret } = await createIntegration(depsOf(c), merchantId, input);
     c.header("Location", `/api/integrations/${row.id}`);
-    return created(c, { ...toView(row), warnings });
+    return created(c, { ...toView(row), warnings, webhookSecret });
   },
 );
 

@@ -1,0 +1,192 @@
+import { clientSource } from "../audit/security.ts";
+import type { Config } from "../config.ts";
+import { toHex } from "../crypto/encoding.ts";
+import { type Db, getDb } from "../db/client.ts";
+import { idPattern, newId } from "../db/ids.ts";
+import type { IntegrationRow, WebhookEventRow } from "../db/schema.ts";
+import { guardOf } from "../guard/client.ts";
+import { guardConfig } from "../guard/config.ts";
+import { AppError, type ErrorCode } from "../http/errors.ts";
+import { readLimited } from "../http/raw-body.ts";
+import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit.ts";
+import { findIntegration } from "../integrations/store.ts";
+import type { Logger } from "../observability/logger.ts";
+import { enqueueEvent } from "./enqueue.ts";
+import { readEnvelope } from "./envelope.ts";
+import { isKnownEvent } from "./event-types.ts";
+import { type RefusalCause, recordRefusal } from "./refusals.ts";
+import { openSecrets, secretsInForce } from "./secrets.ts";
+import { webhookSettingsOf } from "./settings-of.ts";
+import { countDuplicate, findByExternalId, insertEvent } from "./store.ts";
+import { verifyUnknown, verifyWebhook } from "./verify/index.ts";
+
+/** What the sender is answered. */
+export type Receipt =
+  | { kind: "accepted"; id: string; status: "received" | "unsupported" }
+  | { kind: "duplicate"; id: string | null }
+  | { kind: "refused"; error: AppError };
+
+export interface Delivery {
+  integrationId: string;
+  request: Request;
+  /** Work after the answer (counters), kept alive by the runtime. */
+  defer: (promise: Promise<unknown>) => void;
+  log: Logger;
+}
+
+const INTEGRATION_ID = idPattern("int");
+
+/**
+ * An incoming webhook, in the order the edge must do it: the raw body read within its limit,
+ * the signature verified on those bytes before anything is parsed, then the envelope read, the
+ * event id deduplicated by the integration's guard, the event stored and queued. Nothing slow
+ * (no ERP, no platform) happens before the answer. Every refusal is counted for the merchant to
+ * see — its cause and time, never the body or a header — and a sender refused too often is
+ * answered 429 until the window passes.
+ */
+export async function receiveWebhook(env: Env, config: Config, delivery: Delivery): Promise<Receipt> {
+  const { request, log } = delivery;
+  const db = getDb(env);
+  const now = Date.now();
+  const integration = INTEGRATION_ID.test(delivery.integrationId)
+    ? await findIntegration(db, delivery.integrationId)
+    : undefined;
+  const body = await readLimited(request, config.maxWebhookBytes);
+
+  const refuse = async (cause: RefusalCause, code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
+    if (await overLimit(env, integration, request, log)) {
+      if (integration) delivery.defer(count(db, integration, "rate_limited", "Too many refused deliveries", log));
+      const retry = { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) };
+      return refused("RATE_LIMITED", `Too many refused deliveries; try again in ${RATE_LIMIT_PERIOD_SECONDS} s`, retry);
+    }
+    if (integration) delivery.defer(count(db, integration, cause, message, log));
+    return refused(code, message, headers);
+  };
+
+  if (!integration) {
+    // Answered exactly as a bad signature, after the same work, so ids cannot be probed.
+    const verdict = await verifyUnknown(request.headers, body ?? new Uint8Array(0), now);
+    return refuse("bad_signature", verdict.code, verdict.message);
+  }
+  if (body === null)
+    return refuse("too_large", "PAYLOAD_TOO_LARGE", `The body is larger than ${config.maxWebhookBytes} bytes`);
+
+  const settings = webhookSettingsOf(integration);
+  const secrets = await openSecrets(config, await secretsInForce(db, integration.id, new Date(now)));
+  const verdict = await verifyWebhook({ settings, headers: request.headers, body, secrets, now });
+  if (!verdict.ok) return refuse(CAUSE_OF[verdict.code], verdict.code, verdict.message);
+  if (integration.status === "paused") {
+    // Not taken, so the sender keeps it and retries: nothing is lost while the merchant resumes.
+    return refuse("paused", "SERVICE_UNAVAILABLE", "The integration is paused; deliver again once it is resumed", {
+      "Retry-After": "300",
+    });
+  }
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body));
+  } catch {
+    return refuse("unparsable", "MALFORMED_REQUEST", "The body is not UTF-8 JSON");
+  }
+  const envelope = readEnvelope(parsed, settings.scheme, request.headers);
+  if (!envelope.ok) return refuse("unparsable", "VALIDATION_ERROR", `Invalid event: ${envelope.reason}`);
+  const { type } = envelope.envelope;
+
+  const externalId = verdict.eventId ?? envelope.envelope.eventId ?? `sha256:${toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)))}`;
+  const id = newId("wev", now);
+  const guard = guardOf(env, integration.id);
+  const first = await guard.sight(guardConfig(integration), externalId, id);
+  if (first !== null) {
+    const known = first ? { id: first } : await findByExternalId(db, integration.id, externalId);
+    if (known) delivery.defer(countDuplicate(db, known.id, new Date(now)).then(() => undefined));
+    return { kind: "duplicate", id: known?.id ?? null };
+  }
+
+  const supported = isKnownEvent(type);
+  const row: WebhookEventRow = {
+    id,
+    integrationId: integration.id,
+    merchantId: integration.merchantId,
+    externalId,
+    type,
+    status: supported ? "received" : "unsupported",
+    version: envelope.envelope.version ?? verdict.timestampMs ?? now,
+    payload: parsed,
+    outcome: null,
+    error: supported ? null : `The gateway does not process ${type} events`,
+    attempts: 0,
+    duplicates: 0,
+    receivedAt: new Date(now),
+    processedAt: null,
+    lastDuplicateAt: null,
+    updatedAt: new Date(now),
+  };
+  const stored = await store(db, row, guard, externalId);
+  if (stored.kind === "duplicate") return stored;
+  if (!supported) {
+    delivery.defer(count(db, integration, "unknown_type", `Events of type ${type.slice(0, 100)} are not processed`, log));
+    return { kind: "accepted", id, status: "unsupported" };
+  }
+  try {
+    await enqueueEvent(env, row);
+  } catch (error) {
+    // Stored, so not lost: the cron queues events left `received` (src/inbound/recover.ts).
+    log.error("webhook event stored but not queued", { eventId: id, error: String(error) });
+  }
+  return { kind: "accepted", id, status: "received" };
+}
+
+const CAUSE_OF = {
+  WEBHOOK_SIGNATURE_MISSING: "missing_signature",
+  WEBHOOK_SIGNATURE_INVALID: "bad_signature",
+  WEBHOOK_TIMESTAMP_STALE: "stale_timestamp",
+} as const satisfies Record<string, RefusalCause>;
+
+/**
+ * Stores the event. The id was seen first, but a row may exist from beyond the dedupe window
+ * (then it is a duplicate); when the write fails the sighting is undone, so that the sender's
+ * retry is taken rather than answered "duplicate" for an event never stored.
+ */
+async function store(
+  db: Db,
+  row: WebhookEventRow,
+  guard: ReturnType<typeof guardOf>,
+  externalId: string,
+): Promise<{ kind: "stored" } | { kind: "duplicate"; id: string | null }> {
+  let inserted: boolean;
+  try {
+    inserted = await insertEvent(db, row);
+  } catch (error) {
+    await guard.forget(externalId, row.id).catch(() => undefined);
+    throw new AppError("SERVICE_UNAVAILABLE", "The event could not be stored; deliver it again", { cause: error });
+  }
+  if (inserted) return { kind: "stored" };
+  const known = await findByExternalId(db, row.integrationId, externalId);
+  if (known) await countDuplicate(db, known.id, row.receivedAt);
+  return { kind: "duplicate", id: known?.id ?? null };
+}
+
+/** Counts a refusal after the answer; a failure to count is logged, never the sender's problem. */
+function count(db: Db, integration: IntegrationRow, cause: RefusalCause, message: string, log: Logger) {
+  return recordRefusal(db, { integrationId: integration.id, merchantId: integration.merchantId, cause, message }, new Date())
+    .then(() => undefined)
+    .catch((error: unknown) => log.error("webhook refusal not counted", { cause, error: String(error) }));
+}
+
+/** Whether this refusal is one too many, for the integration or for the client. */
+async function overLimit(env: Env, integration: IntegrationRow | undefined, request: Request, log: Logger) {
+  const keys = [`client:${clientSource(request.headers.get("cf-connecting-ip"))}`];
+  if (integration) keys.push(`integration:${integration.id}`);
+  try {
+    const results = await Promise.all(keys.map((key) => env.WEBHOOK_REFUSAL_LIMIT.limit({ key })));
+    return results.some((r) => !r.success);
+  } catch (error) {
+    log.error("webhook refusal limiter unavailable", { error: String(error) });
+    return false;
+  }
+}
+
+const refused = (code: ErrorCode, message: string, headers: Record<string, string> = {}): Receipt => ({
+  kind: "refused",
+  error: new AppError(code, message, { headers }),
+});

@@ -1,0 +1,64 @@
+import { z } from "@hono/zod-openapi";
+import { requireConfig } from "../config.ts";
+import { accepted, ok } from "../http/envelope.ts";
+import { errorResponse } from "../http/render-error.ts";
+import { errorResponses } from "../openapi/schemas.ts";
+import { createRouter } from "../routes/router.ts";
+import { EVENT_TYPES } from "./event-types.ts";
+import { receiveWebhook } from "./receive.ts";
+
+/** POST /webhooks/{integrationId}: incoming webhooks, verified at the edge (no token: the signature is the credential). */
+export const webhookReceiver = createRouter();
+
+const Receipt = z
+  .object({
+    id: z.string().nullable().openapi({ description: "The gateway's id of the event (GET /api/events/{id})" }),
+    status: z.enum(["received", "unsupported"]).optional(),
+    duplicate: z.boolean(),
+  })
+  .openapi("WebhookReceipt");
+
+// The body is read raw and verified before it is parsed, so the route declares it for the
+// document only (a declared body would be parsed by the validator first).
+webhookReceiver.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/{integrationId}",
+  tags: ["Incoming webhooks"],
+  summary: "Receive a webhook",
+  description: `Verified on the raw bytes with the integration's scheme (settings.webhook.scheme), deduplicated by the sender's event id, stored and queued; nothing slow happens before the answer. Event types processed: ${EVENT_TYPES.join(", ")}; others are stored as unsupported.`,
+  request: {
+    params: z.object({ integrationId: z.string().openapi({ param: { name: "integrationId", in: "path" } }) }),
+    body: {
+      content: {
+        "application/json": {
+          schema: z
+            .object({ eventType: z.string(), eventId: z.string().optional(), sequence: z.number().optional(), data: z.unknown() })
+            .openapi({ example: { eventType: "product.updated", data: { productId: "PROD-123", sku: "SKU-123", price: 29.99, stock: 100 } } }),
+        },
+      },
+    },
+  },
+  responses: {
+    202: { description: "Stored and queued", content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } } },
+    200: { description: "A duplicate of an event already received: not processed again", content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } } },
+    ...errorResponses(400, 401, 413, 429, 503),
+  },
+});
+
+webhookReceiver.post("/:integrationId", async (c) => {
+  const config = await requireConfig(c.env);
+  const receipt = await receiveWebhook(c.env, config, {
+    integrationId: c.req.param("integrationId"),
+    request: c.req.raw,
+    defer: (promise) => c.executionCtx.waitUntil(promise),
+    log: c.get("log"),
+  });
+  switch (receipt.kind) {
+    case "accepted":
+      return accepted(c, { id: receipt.id, status: receipt.status, duplicate: false });
+    case "duplicate":
+      return ok(c, { id: receipt.id, duplicate: true });
+    case "refused":
+      return errorResponse(c, receipt.error);
+  }
+});

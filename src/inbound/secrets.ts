@@ -1,0 +1,104 @@
+import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import type { Config } from "../config.ts";
+import { seal, UnsealError, unseal } from "../crypto/sealed.ts";
+import type { Db } from "../db/client.ts";
+import { newId } from "../db/ids.ts";
+import { literalRow } from "../db/conditional-insert.ts";
+import { integrations, type WebhookSecretRow, webhookSecrets } from "../db/schema.ts";
+import { generateWebhookSecret } from "./verify/index.ts";
+
+/** Binds a sealed webhook secret to its integration and row: moved elsewhere, it fails to open. */
+const secretAad = (integrationId: string, secretId: string) => `integration:${integrationId}:webhook-secret:${secretId}`;
+
+/**
+ * A new current secret for an integration (a generated one unless the sender dictates its own,
+ * as Shopify and WooCommerce do), sealed; the statement inserts it. The plaintext is for the
+ * one answer that shows it.
+ */
+export async function newSecret(
+  config: Config,
+  db: Db,
+  integrationId: string,
+  given?: string,
+): Promise<{ secret: string; id: string; insert: ReturnType<typeof insertSecret> }> {
+  const secret = given ?? generateWebhookSecret();
+  const id = newId("whs");
+  const sealed = await seal(config.keyring, secret, secretAad(integrationId, id));
+  const row: WebhookSecretRow = {
+    id,
+    integrationId,
+    keyId: sealed.keyId,
+    ciphertext: sealed.ciphertext,
+    createdAt: new Date(),
+    expiresAt: null,
+  };
+  return { secret, id, insert: insertSecret(db, row) };
+}
+
+/** Written only while its integration exists: in the batch that creates one, it follows that insert. */
+const insertSecret = (db: Db, row: WebhookSecretRow) =>
+  db
+    .insert(webhookSecrets)
+    .select(
+      db
+        .select(literalRow(webhookSecrets, row))
+        .from(integrations)
+        .where(eq(integrations.id, row.integrationId)) as never,
+    );
+
+/**
+ * Statements of a rotation: the secrets in force now verify until `overlapUntil` besides the new
+ * one, and secrets already past their overlap are deleted.
+ */
+export function retireSecrets(db: Db, integrationId: string, overlapUntil: Date, now: Date) {
+  return [
+    db.delete(webhookSecrets).where(and(eq(webhookSecrets.integrationId, integrationId), lte(webhookSecrets.expiresAt, now))),
+    db
+      .update(webhookSecrets)
+      .set({ expiresAt: overlapUntil })
+      .where(
+        and(
+          eq(webhookSecrets.integrationId, integrationId),
+          or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, overlapUntil)),
+        ),
+      ),
+  ] as const;
+}
+
+/** The secrets that verify now, newest first, with the rows they came from (never shown). */
+export function secretsInForce(db: Db, integrationId: string, now: Date) {
+  return db
+    .select()
+    .from(webhookSecrets)
+    .where(
+      and(
+        eq(webhookSecrets.integrationId, integrationId),
+        or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, now)),
+      ),
+    )
+    .orderBy(desc(webhookSecrets.createdAt), desc(webhookSecrets.id))
+    .all();
+}
+
+/**
+ * The plaintexts of the secrets in force. One that cannot be opened (its key gone from the
+ * keyring) is left out: it verifies nothing, and the refusals say "bad signature" until the
+ * operator restores the key or the merchant rotates.
+ */
+export async function openSecrets(config: Config, rows: readonly WebhookSecretRow[]): Promise<string[]> {
+  const opened = await Promise.all(
+    rows.map(async (row) => {
+      try {
+        return await unseal<string>(config.keyring, { keyId: row.keyId, ciphertext: row.ciphertext }, secretAad(row.integrationId, row.id));
+      } catch (error) {
+        if (error instanceof UnsealError) return null;
+        throw error;
+      }
+    }),
+  );
+  return opened.filter((s): s is string => typeof s === "string");
+}
+
+export function deleteSecrets(db: Db, integrationId: string) {
+  return db.delete(webhookSecrets).where(eq(webhookSecrets.integrationId, integrationId));
+}
