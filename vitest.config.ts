@@ -46,6 +46,7 @@ export default defineConfig(async () => {
           ratelimits: {
             CLIENT_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
             PRINCIPAL_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+            WEBHOOK_REFUSAL_LIMIT: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
             TEST_TIGHT_RATE_LIMIT: { namespace_id: "1999", simple: { limit: 3, period: 60 } },
           },
           outboundService: "sims",

@@ -13,6 +13,7 @@ import { webhookReceiver } from "./inbound/routes.ts";
 import { deadLetterRoutes } from "./jobs/dead-letters/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { mountDocs } from "./routes/docs.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { guardRoutes } from "./routes/guard.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { integrationRoutes } from "./routes/integrations.ts";
@@ -70,6 +71,7 @@ export function createApp() {
   app.route("/api/integrations", uploadRoutes);
   app.route("/api", syncRoutes);
   app.route("/api", orderRoutes);
+  app.route("/api", eventRoutes);
   app.route("/api/dead-letters", deadLetterRoutes);
   app.route("/api/audit", auditRoutes);
   mountDocs(app);

@@ -1,6 +1,7 @@
 import { purgeAudit } from "../audit/query.ts";
 import { requireConfig } from "../config.ts";
 import { getDb } from "../db/client.ts";
+import { requeueStuckEvents } from "../inbound/recover.ts";
 import { createLogger, type Logger, parseLogLevel } from "../observability/logger.ts";
 import { purgeSyncBookkeeping } from "../sync/retention.ts";
 import { enqueueDueSyncs, failStalledRuns } from "../sync/schedule.ts";
@@ -32,12 +33,13 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   }
 }
 
-/** Every minute: start the syncs that are due, and fail runs that stopped moving. */
+/** Every minute: start the syncs that are due, fail runs that stopped moving, queue webhook events that lost their job. */
 async function pollIntegrations(env: Env, log: Logger, controller: ScheduledController): Promise<void> {
   const db = getDb(env);
   const started = await enqueueDueSyncs(env, db, controller.scheduledTime, log);
   const stalled = await failStalledRuns(db, controller.scheduledTime);
-  if (started.due > 0 || stalled > 0) log.info("polling done", { ...started, stalled });
+  const requeued = await requeueStuckEvents(env, db, controller.scheduledTime, log);
+  if (started.due > 0 || stalled > 0 || requeued > 0) log.info("polling done", { ...started, stalled, requeued });
 }
 
 /** Daily: drop audit entries older than AUDIT_RETENTION_DAYS, and sync bookkeeping older than a week. */

@@ -87,7 +87,10 @@ export const webhookSecrets = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("webhook_secrets_integration_idx").on(t.integrationId, t.createdAt), index("webhook_secrets_key_idx").on(t.keyId)],
+  (t) => [
+    index("webhook_secrets_integration_idx").on(t.integrationId, t.createdAt),
+    index("webhook_secrets_key_idx").on(t.keyId),
+  ],
 );
 export type WebhookSecretRow = typeof webhookSecrets.$inferSelect;
 

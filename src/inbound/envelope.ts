@@ -34,7 +34,8 @@ export function readEnvelope(body: unknown, scheme: string, headers: Headers): E
   const topic = TOPIC_HEADERS[scheme];
   if (topic) {
     const name = headers.get(topic.header)?.trim().toLowerCase() ?? "";
-    if (name) return { ok: true, envelope: { type: topic.topics[name] ?? name, data: body, eventId: null, version: null } };
+    if (name)
+      return { ok: true, envelope: { type: topic.topics[name] ?? name, data: body, eventId: null, version: null } };
   }
   const parsed = Body.safeParse(body);
   if (!parsed.success) return { ok: false, reason: "the body must be a JSON object with eventType (or type) and data" };

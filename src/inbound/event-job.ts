@@ -46,7 +46,10 @@ export const inboundEventJob: JobKind<typeof InboundEventMessage> = {
     const event = await findEvent(db, job.eventId);
     if (!event) throw new AppError("CONFLICT", "This dead letter cannot be replayed: its event no longer exists");
     if (event.status !== "failed")
-      throw new AppError("CONFLICT", `Event ${event.id} is ${event.status}, not failed; replay it from /api/events/${event.id}/replay`);
+      throw new AppError(
+        "CONFLICT",
+        `Event ${event.id} is ${event.status}, not failed; replay it from /api/events/${event.id}/replay`,
+      );
     const now = new Date();
     return {
       details: { eventId: event.id },

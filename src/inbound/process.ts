@@ -49,7 +49,12 @@ export async function processEvent(env: Env, job: InboundEventMessage, log: Logg
   try {
     const applied = await applyItemEvent(await requireConfig(env), db, integration, event, event.type);
     await settleEvent(db, event.id, applied.status, { outcome: { ...applied.outcome } });
-    log.info("webhook event applied", { eventId: event.id, type: event.type, status: applied.status, ...counts(applied.outcome) });
+    log.info("webhook event applied", {
+      eventId: event.id,
+      type: event.type,
+      status: applied.status,
+      ...counts(applied.outcome),
+    });
     return { kind: "settled", status: applied.status };
   } finally {
     await guard.release(EVENTS_LEASE, holder);
@@ -74,7 +79,9 @@ async function applyOrderEvent(
   }
   try {
     const { order, duplicate } = await acceptOrder(env, db, integration, parsed.data);
-    await settleEvent(db, event.id, "processed", { outcome: { orderId: order.id, orderNumber: order.orderNumber, duplicate } });
+    await settleEvent(db, event.id, "processed", {
+      outcome: { orderId: order.id, orderNumber: order.orderNumber, duplicate },
+    });
     log.info("webhook order taken", { eventId: event.id, orderId: order.id, duplicate });
     return { kind: "settled", status: "processed" };
   } catch (error) {

@@ -7,8 +7,8 @@ import type { IntegrationRow, WebhookEventRow } from "../db/schema.ts";
 import { guardOf } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { AppError, type ErrorCode } from "../http/errors.ts";
-import { readLimited } from "../http/raw-body.ts";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit.ts";
+import { readLimited } from "../http/raw-body.ts";
 import { findIntegration } from "../integrations/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import { enqueueEvent } from "./enqueue.ts";
@@ -18,7 +18,7 @@ import { type RefusalCause, recordRefusal } from "./refusals.ts";
 import { openSecrets, secretsInForce } from "./secrets.ts";
 import { webhookSettingsOf } from "./settings-of.ts";
 import { countDuplicate, findByExternalId, insertEvent } from "./store.ts";
-import { verifyUnknown, verifyWebhook } from "./verify/index.ts";
+import { verifyUnknownIntegration, verifyWebhook } from "./verify/index.ts";
 
 /** What the sender is answered. */
 export type Receipt =
@@ -53,7 +53,12 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     : undefined;
   const body = await readLimited(request, config.maxWebhookBytes);
 
-  const refuse = async (cause: RefusalCause, code: ErrorCode, message: string, headers: Record<string, string> = {}) => {
+  const refuse = async (
+    cause: RefusalCause,
+    code: ErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+  ) => {
     if (await overLimit(env, integration, request, log)) {
       if (integration) delivery.defer(count(db, integration, "rate_limited", "Too many refused deliveries", log));
       const retry = { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) };
@@ -65,7 +70,8 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
 
   if (!integration) {
     // Answered exactly as a bad signature, after the same work, so ids cannot be probed.
-    const verdict = await verifyUnknown(request.headers, body ?? new Uint8Array(0), now);
+    const verdict = await verifyUnknownIntegration({ body: body ?? new Uint8Array(0) });
+    if (verdict.ok) throw new Error("unreachable: an unknown integration verified");
     return refuse("bad_signature", verdict.code, verdict.message);
   }
   if (body === null)
@@ -92,7 +98,10 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   if (!envelope.ok) return refuse("unparsable", "VALIDATION_ERROR", `Invalid event: ${envelope.reason}`);
   const { type } = envelope.envelope;
 
-  const externalId = verdict.eventId ?? envelope.envelope.eventId ?? `sha256:${toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)))}`;
+  const externalId =
+    verdict.eventId ??
+    envelope.envelope.eventId ??
+    `sha256:${toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)))}`;
   const id = newId("wev", now);
   const guard = guardOf(env, integration.id);
   const first = await guard.sight(guardConfig(integration), externalId, id);
@@ -124,7 +133,9 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   const stored = await store(db, row, guard, externalId);
   if (stored.kind === "duplicate") return stored;
   if (!supported) {
-    delivery.defer(count(db, integration, "unknown_type", `Events of type ${type.slice(0, 100)} are not processed`, log));
+    delivery.defer(
+      count(db, integration, "unknown_type", `Events of type ${type.slice(0, 100)} are not processed`, log),
+    );
     return { kind: "accepted", id, status: "unsupported" };
   }
   try {
@@ -168,7 +179,11 @@ async function store(
 
 /** Counts a refusal after the answer; a failure to count is logged, never the sender's problem. */
 function count(db: Db, integration: IntegrationRow, cause: RefusalCause, message: string, log: Logger) {
-  return recordRefusal(db, { integrationId: integration.id, merchantId: integration.merchantId, cause, message }, new Date())
+  return recordRefusal(
+    db,
+    { integrationId: integration.id, merchantId: integration.merchantId, cause, message },
+    new Date(),
+  )
     .then(() => undefined)
     .catch((error: unknown) => log.error("webhook refusal not counted", { cause, error: String(error) }));
 }

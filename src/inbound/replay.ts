@@ -10,7 +10,12 @@ import { enqueueEvent } from "./enqueue.ts";
  * `received` and queued. Its items are claimed at its own version again, so a replay never
  * overwrites a newer change either. Refused while it is queued, and for types not processed.
  */
-export async function replayEvent(env: Env, db: Db, actor: AuditActor, event: WebhookEventRow): Promise<WebhookEventRow> {
+export async function replayEvent(
+  env: Env,
+  db: Db,
+  actor: AuditActor,
+  event: WebhookEventRow,
+): Promise<WebhookEventRow> {
   if (event.status === "received") throw new AppError("CONFLICT", `Event ${event.id} is queued already`);
   if (event.status === "unsupported")
     throw new AppError("CONFLICT", `Event ${event.id} is of type ${event.type}, which the gateway does not process`);

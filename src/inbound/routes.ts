@@ -32,15 +32,31 @@ webhookReceiver.openAPIRegistry.registerPath({
       content: {
         "application/json": {
           schema: z
-            .object({ eventType: z.string(), eventId: z.string().optional(), sequence: z.number().optional(), data: z.unknown() })
-            .openapi({ example: { eventType: "product.updated", data: { productId: "PROD-123", sku: "SKU-123", price: 29.99, stock: 100 } } }),
+            .object({
+              eventType: z.string(),
+              eventId: z.string().optional(),
+              sequence: z.number().optional(),
+              data: z.unknown(),
+            })
+            .openapi({
+              example: {
+                eventType: "product.updated",
+                data: { productId: "PROD-123", sku: "SKU-123", price: 29.99, stock: 100 },
+              },
+            }),
         },
       },
     },
   },
   responses: {
-    202: { description: "Stored and queued", content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } } },
-    200: { description: "A duplicate of an event already received: not processed again", content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } } },
+    202: {
+      description: "Stored and queued",
+      content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } },
+    },
+    200: {
+      description: "A duplicate of an event already received: not processed again",
+      content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } },
+    },
     ...errorResponses(400, 401, 413, 429, 503),
   },
 });

@@ -2,13 +2,14 @@ import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import { seal, UnsealError, unseal } from "../crypto/sealed.ts";
 import type { Db } from "../db/client.ts";
-import { newId } from "../db/ids.ts";
 import { literalRow } from "../db/conditional-insert.ts";
+import { newId } from "../db/ids.ts";
 import { integrations, type WebhookSecretRow, webhookSecrets } from "../db/schema.ts";
 import { generateWebhookSecret } from "./verify/index.ts";
 
 /** Binds a sealed webhook secret to its integration and row: moved elsewhere, it fails to open. */
-const secretAad = (integrationId: string, secretId: string) => `integration:${integrationId}:webhook-secret:${secretId}`;
+const secretAad = (integrationId: string, secretId: string) =>
+  `integration:${integrationId}:webhook-secret:${secretId}`;
 
 /**
  * A new current secret for an integration (a generated one unless the sender dictates its own,
@@ -52,7 +53,9 @@ const insertSecret = (db: Db, row: WebhookSecretRow) =>
  */
 export function retireSecrets(db: Db, integrationId: string, overlapUntil: Date, now: Date) {
   return [
-    db.delete(webhookSecrets).where(and(eq(webhookSecrets.integrationId, integrationId), lte(webhookSecrets.expiresAt, now))),
+    db
+      .delete(webhookSecrets)
+      .where(and(eq(webhookSecrets.integrationId, integrationId), lte(webhookSecrets.expiresAt, now))),
     db
       .update(webhookSecrets)
       .set({ expiresAt: overlapUntil })
@@ -89,7 +92,11 @@ export async function openSecrets(config: Config, rows: readonly WebhookSecretRo
   const opened = await Promise.all(
     rows.map(async (row) => {
       try {
-        return await unseal<string>(config.keyring, { keyId: row.keyId, ciphertext: row.ciphertext }, secretAad(row.integrationId, row.id));
+        return await unseal<string>(
+          config.keyring,
+          { keyId: row.keyId, ciphertext: row.ciphertext },
+          secretAad(row.integrationId, row.id),
+        );
       } catch (error) {
         if (error instanceof UnsealError) return null;
         throw error;

@@ -49,7 +49,10 @@ export const webhookSettings = z
     publicKey: z
       .string()
       .trim()
-      .regex(/^(whpk_)?[A-Za-z0-9+/]{43}=?$/, "must be an ed25519 public key: 32 bytes as base64, optionally whpk_-prefixed")
+      .regex(
+        /^(whpk_)?[A-Za-z0-9+/]{43}=?$/,
+        "must be an ed25519 public key: 32 bytes as base64, optionally whpk_-prefixed",
+      )
       .optional()
       .openapi({ description: "Standard Webhooks only: verifies `v1a` (ed25519) signatures besides `v1`" }),
     eventIdHeader: HeaderName.optional().openapi({

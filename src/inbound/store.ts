@@ -57,5 +57,11 @@ export function listEvents(
   const conditions: SQL[] = [eq(webhookEvents.integrationId, integrationId)];
   if (filter.status) conditions.push(eq(webhookEvents.status, filter.status));
   if (filter.type) conditions.push(eq(webhookEvents.type, filter.type));
-  return pageOf(db, webhookEvents, and(...conditions), [desc(webhookEvents.receivedAt), desc(webhookEvents.id)], filter);
+  return pageOf(
+    db,
+    webhookEvents,
+    and(...conditions),
+    [desc(webhookEvents.receivedAt), desc(webhookEvents.id)],
+    filter,
+  );
 }

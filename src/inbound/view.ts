@@ -16,16 +16,24 @@ export const EventView = z
   .object({
     id: z.string(),
     integrationId: z.string(),
-    externalId: z.string().openapi({ description: "The sender's event id, or sha256:<hash of the body> when it gave none" }),
+    externalId: z
+      .string()
+      .openapi({ description: "The sender's event id, or sha256:<hash of the body> when it gave none" }),
     type: z.string().openapi({ example: "inventory.changed" }),
     status: z.enum(WEBHOOK_EVENT_STATUSES),
-    version: z.number().openapi({ description: "The sender's sequence, or its change time in ms: the order of changes per item" }),
+    version: z
+      .number()
+      .openapi({ description: "The sender's sequence, or its change time in ms: the order of changes per item" }),
     outcome: z.record(z.string(), z.unknown()).nullable().openapi({
-      description: "Items: counts of pushed, unchanged, stale and rejected, with the rejections; orders: the order it became",
+      description:
+        "Items: counts of pushed, unchanged, stale and rejected, with the rejections; orders: the order it became",
     }),
     error: z.string().nullable(),
     attempts: z.number().int(),
-    duplicates: z.number().int().openapi({ description: "Deliveries of the same event after the first, not processed again" }),
+    duplicates: z
+      .number()
+      .int()
+      .openapi({ description: "Deliveries of the same event after the first, not processed again" }),
     receivedAt: z.iso.datetime(),
     processedAt: z.iso.datetime().nullable(),
     lastDuplicateAt: z.iso.datetime().nullable(),

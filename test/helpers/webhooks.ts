@@ -1,0 +1,88 @@
+import { createHmac } from "node:crypto";
+import { expect } from "vitest";
+import { type ApiResponse, api } from "./api.ts";
+import { admin } from "./auth.ts";
+import { eventually } from "./eventually.ts";
+
+/**
+ * Webhook senders for tests. Signatures are made with node:crypto (or the `standardwebhooks`
+ * library, in the tests that use it), not with the gateway's own verifier.
+ */
+
+/** A CSV integration of `merchantId` with incoming webhooks set up as `webhook`; its id and secret. */
+export async function webhookIntegration(
+  merchantId: string,
+  webhook: Record<string, unknown> = {},
+  extra: { connector?: string; credentials?: Record<string, unknown>; settings?: Record<string, unknown> } = {},
+): Promise<{ id: string; secret: string }> {
+  const res = await api("POST", "/api/integrations", {
+    token: await admin(),
+    body: {
+      merchantId,
+      name: `webhooks ${merchantId}`,
+      type: "webhook",
+      connector: extra.connector ?? "csv",
+      credentials: extra.credentials ?? {},
+      settings: { ...extra.settings, webhook },
+    },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.data.webhookSecret).toMatch(/^whsec_/);
+  return { id: res.body.data.id, secret: res.body.data.webhookSecret };
+}
+
+/** The seed's scheme: `sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">`. */
+export function seedHeaders(
+  secret: string,
+  body: string,
+  timestamp = new Date().toISOString(),
+): Record<string, string> {
+  const signature = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
+  return {
+    "Content-Type": "application/json",
+    "X-Webhook-Timestamp": timestamp,
+    "X-Webhook-Signature": `sha256=${signature}`,
+  };
+}
+
+/** POSTs a webhook to the gateway as a sender would. */
+export function deliver(
+  integrationId: string,
+  body: string | Uint8Array,
+  headers: Record<string, string>,
+): Promise<ApiResponse> {
+  return api("POST", `/webhooks/${integrationId}`, { rawBody: body, headers });
+}
+
+/** A seed-signed delivery of `payload`. */
+export function deliverSeed(integrationId: string, secret: string, payload: unknown, timestamp?: string) {
+  const body = JSON.stringify(payload);
+  return deliver(integrationId, body, seedHeaders(secret, body, timestamp));
+}
+
+/** GET /api/events/{id} as an admin. */
+export async function readEvent(eventId: string) {
+  const res = await api("GET", `/api/events/${eventId}`, { token: await admin() });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data as {
+    status: string;
+    outcome: Record<string, unknown> | null;
+    error: string | null;
+    duplicates: number;
+  };
+}
+
+/** Waits for an event to be done with (anything but `received`) and returns it. */
+export function settled(eventId: string) {
+  return eventually(async () => {
+    const event = await readEvent(eventId);
+    return event.status !== "received" && event;
+  });
+}
+
+/** The integration's refusals as the API lists them. */
+export async function refusals(integrationId: string) {
+  const res = await api("GET", `/api/integrations/${integrationId}/webhook/refusals`, { token: await admin() });
+  expect(res.status).toBe(200);
+  return res.body.data as { cause: string; count: number; message: string }[];
+}
