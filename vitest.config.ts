@@ -13,6 +13,14 @@ const TEST_SECRETS = {
 };
 Object.assign(process.env, TEST_SECRETS);
 
+/** Test files that read tables whole, and so need storage no other file writes to. */
+const NEEDS_OWN_DATABASE = [
+  "test/routes/audit.test.ts",
+  "test/routes/audit-export.test.ts",
+  "test/routes/system.test.ts",
+  "test/sync/uploads-gzip.test.ts",
+];
+
 /** Where the tests reach the simulators; any host works, the outbound service takes every fetch. */
 export const SIMS_ORIGIN = "https://sims.test";
 
@@ -67,6 +75,15 @@ export default defineConfig(async () => {
       setupFiles: ["./test/setup.ts"],
       // End-to-end tests wait for runs to travel through the real queues.
       testTimeout: 30_000,
+      projects: [
+        // Most files share their workers (and so one database) across files: each test makes
+        // its own merchants and integrations and reads back only what it made, and a worker
+        // per file would spend most of the suite starting up.
+        { extends: true, test: { name: "shared", isolate: false, exclude: [...NEEDS_OWN_DATABASE, "node_modules/**"] } },
+        // These read the whole database (every audit entry, every integration's key), so they
+        // get a database of their own per file.
+        { extends: true, test: { name: "own-database", include: NEEDS_OWN_DATABASE } },
+      ],
     },
   };
 });
