@@ -1,5 +1,5 @@
-import { createHmac } from "node:crypto";
 import { env } from "cloudflare:workers";
+import { createHmac } from "node:crypto";
 import { expect } from "vitest";
 import { type ApiResponse, api } from "./api.ts";
 import { admin } from "./auth.ts";

@@ -38,7 +38,9 @@ describe("webhook secrets", () => {
     expect(secrets.find((s) => s.id !== created?.id)?.expiresAt).toBeNull();
 
     // The overlap ends: only the new secret verifies.
-    await env.DB.prepare("UPDATE webhook_secrets SET expires_at = ? WHERE integration_id = ? AND expires_at IS NOT NULL")
+    await env.DB.prepare(
+      "UPDATE webhook_secrets SET expires_at = ? WHERE integration_id = ? AND expires_at IS NOT NULL",
+    )
       .bind(Date.now() - 1000, id)
       .run();
     const old = await stockChange(id, original);
