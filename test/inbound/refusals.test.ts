@@ -180,6 +180,17 @@ describe("refused deliveries", () => {
     await nothingKept(id, merchant, [known], [forged["X-Webhook-Signature"] ?? ""]);
   });
 
+  it("answers a body over the limit 413 whether or not the integration exists", async () => {
+    const { id, secret } = await webhookIntegration(newMerchant("wh-ref-big-unknown"));
+    const body = payload({ padding: "x".repeat(3000) });
+    const headers = seedHeaders(secret, body);
+    const small = { WEBHOOK_MAX_BODY_BYTES: "2048" };
+    const known = await api("POST", `/webhooks/${id}`, { rawBody: body, headers, env: small });
+    const unknown = await api("POST", `/webhooks/${newId("int")}`, { rawBody: body, headers, env: small });
+    expect(known.status).toBe(413);
+    expect(seenBySender(unknown)).toEqual(seenBySender(known));
+  });
+
   it("stores an unknown event type as unsupported, lists it, counts it as unknown_type and refuses its replay", async () => {
     const merchant = newMerchant("wh-ref-type");
     const { id, secret } = await webhookIntegration(merchant);
@@ -208,6 +219,21 @@ describe("refused deliveries", () => {
     expect(replay.body.code).toBe("CONFLICT");
     expect((await api("GET", `/api/events/${eventId}`, { token })).body.data.status).toBe("unsupported");
     expect((await platformRequests(merchant)).count).toBe(0);
+  });
+});
+
+describe("unsupported events", () => {
+  it("counts an unknown type once: its redelivery is a duplicate, not another refusal", async () => {
+    const { id, secret } = await webhookIntegration(newMerchant("wh-ref-type-dup"));
+    const body = JSON.stringify({ eventType: "customer.created", eventId: "cust-1", data: { code: "C-2" } });
+    const headers = seedHeaders(secret, body);
+    const first = await deliver(id, body, headers);
+    expect(first.status).toBe(202);
+    const again = await deliver(id, body, headers);
+    expect(again.status).toBe(200);
+    expect(again.body.data).toEqual({ id: first.body.data.id, duplicate: true });
+    expect(await refusals(id)).toEqual([expect.objectContaining({ cause: "unknown_type", count: 1 })]);
+    expect((await webhookRows(id)).events).toBe(1);
   });
 });
 
