@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { api } from "../helpers/api.ts";
+import { admin } from "../helpers/auth.ts";
 import { platformRecords, platformRequests } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 import { deliver, deliverSeed, seedHeaders, settled, webhookIntegration, webhookRows } from "../helpers/webhooks.ts";
@@ -89,6 +91,62 @@ describe("out-of-order stock", () => {
     );
     expect((await settled(newest.body.data.id)).status).toBe("processed");
     expect(await stockOf(merchant)).toEqual({ "TS-1": 2 });
+  });
+
+  it("ends with the newest stock when an older and a newer change arrive at the same time", async () => {
+    const merchant = newMerchant("wh-race");
+    const { id, secret } = await webhookIntegration(merchant);
+    const skus = ["R-1", "R-2", "R-3", "R-4"];
+    const deliveries = skus.flatMap((sku) => [
+      deliverSeed(id, secret, { eventType: "inventory.changed", sequence: 2, data: { sku, stock: 20 } }),
+      deliverSeed(id, secret, { eventType: "inventory.changed", sequence: 1, data: { sku, stock: 10 } }),
+    ]);
+    const answers = await Promise.all(deliveries);
+    for (const a of answers) expect(a.status, JSON.stringify(a.body)).toBe(202);
+    const events = await Promise.all(answers.map((a) => settled(a.body.data.id)));
+    expect(await stockOf(merchant)).toEqual({ "R-1": 20, "R-2": 20, "R-3": 20, "R-4": 20 });
+    // Each sku's newer change was applied; its older one either lost the race (stale) or landed first.
+    for (let i = 0; i < events.length; i += 2) expect(events[i]?.status).toBe("processed");
+  });
+
+  it("keeps a stale event stale when it is replayed", async () => {
+    const merchant = newMerchant("wh-replay-stale");
+    const { id, secret } = await webhookIntegration(merchant);
+    const newer = await deliverSeed(id, secret, {
+      eventType: "inventory.changed",
+      sequence: 2,
+      data: { sku: "RS-1", stock: 5 },
+    });
+    await settled(newer.body.data.id);
+    const older = await deliverSeed(id, secret, {
+      eventType: "inventory.changed",
+      sequence: 1,
+      data: { sku: "RS-1", stock: 9 },
+    });
+    expect((await settled(older.body.data.id)).status).toBe("stale");
+    const replay = await api("POST", `/api/events/${older.body.data.id}/replay`, { token: await admin() });
+    expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+    expect((await settled(older.body.data.id)).status).toBe("stale");
+    expect(await stockOf(merchant)).toEqual({ "RS-1": 5 });
+  });
+
+  it("treats a second delivery of the same eventId as a duplicate even when the body differs", async () => {
+    const merchant = newMerchant("wh-same-id");
+    const { id, secret } = await webhookIntegration(merchant);
+    const first = await deliverSeed(id, secret, {
+      eventType: "inventory.changed",
+      eventId: "e-1",
+      data: { sku: "SI-1", stock: 1 },
+    });
+    expect((await settled(first.body.data.id)).status).toBe("processed");
+    const again = await deliverSeed(id, secret, {
+      eventType: "inventory.changed",
+      eventId: "e-1",
+      data: { sku: "SI-1", stock: 2 },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.data).toEqual({ id: first.body.data.id, duplicate: true });
+    expect(await stockOf(merchant)).toEqual({ "SI-1": 1 });
   });
 
   it("applies the fresh items of a batch and leaves its stale ones alone", async () => {
