@@ -161,6 +161,20 @@ describe("the events API", () => {
   });
 });
 
+describe("replaying at once", () => {
+  it("queues one of three simultaneous replays of an event and answers the others 409", async () => {
+    const m = newMerchant("wh-replay-race");
+    const { id, secret } = await webhookIntegration(m);
+    const eventId = await sent(id, secret, { eventType: "inventory.changed", data: { sku: "RR-1", stock: 3 } });
+    const token = await admin();
+    const answers = await Promise.all([1, 2, 3].map(() => api("POST", `/api/events/${eventId}/replay`, { token })));
+    expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409]);
+    for (const a of answers.filter((r) => r.status === 409)) expect(a.body.code).toBe("CONFLICT");
+    expect((await settled(eventId)).status).toBe("processed");
+    expect((await platformRecords(m, "inventory")).writes).toEqual({ "RR-1": 1 });
+  });
+});
+
 describe("deleting an integration", () => {
   it("deletes its webhook events, refusals, secrets and item versions; its endpoint then answers as unknown", async () => {
     const m = newMerchant("wh-delete");
