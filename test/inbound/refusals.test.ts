@@ -94,7 +94,18 @@ describe("refused deliveries", () => {
     expect(await refusals(id)).toEqual([expect.objectContaining({ cause: "too_large", count: 1 })]);
     expect((await webhookView(id)).refusedLast24h).toEqual({ too_large: 1 });
     await nothingKept(id, merchant, [res], [headers["X-Webhook-Signature"] ?? ""]);
-    // The same delivery under the default limit is taken: nothing of it was remembered.
+
+    // A body of exactly the limit is taken.
+    const exact = payload({ padding: "" });
+    const fill = JSON.stringify({ ...JSON.parse(exact), padding: "y".repeat(2048 - exact.length) });
+    expect(new TextEncoder().encode(fill).length).toBe(2048);
+    const atLimit = await api("POST", `/webhooks/${id}`, {
+      rawBody: fill,
+      headers: seedHeaders(secret, fill),
+      env: { WEBHOOK_MAX_BODY_BYTES: "2048" },
+    });
+    expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(202);
+    // The big delivery under the default limit is taken: nothing of it was remembered.
     const taken = await deliver(id, body, headers);
     expect(taken.status, JSON.stringify(taken.body)).toBe(202);
   });

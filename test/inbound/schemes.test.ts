@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { api } from "../helpers/api.ts";
+import { admin } from "../helpers/auth.ts";
+import { countOf } from "../helpers/db.ts";
 import { platformRecords, platformRequests } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 import { deliver, hmacOf, refusals, settled, webhookIntegration, webhookRows } from "../helpers/webhooks.ts";
@@ -154,4 +157,51 @@ describe("the presets and schemes, end to end", () => {
       expect.objectContaining({ sku: "HTS-1", stock: 3 }),
     ]);
   });
+
+  it("standard with v1a: an ed25519 signature under the configured public key, ordered by webhook-timestamp", async () => {
+    const merchant = newMerchant("wh-v1a");
+    const pair = (await crypto.subtle.generateKey("Ed25519", true, ["sign", "verify"])) as CryptoKeyPair;
+    const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
+    const { id } = await webhookIntegration(merchant, { scheme: "standard", publicKey: `whpk_${base64(raw)}` });
+    const send = async (msgId: string, seconds: number, stock: number) => {
+      const body = JSON.stringify({ type: "inventory.changed", data: { sku: "V1A-1", stock } });
+      const signed = new TextEncoder().encode(`${msgId}.${seconds}.${body}`);
+      const signature = new Uint8Array(await crypto.subtle.sign("Ed25519", pair.privateKey, signed));
+      return deliver(id, body, {
+        ...json,
+        "webhook-id": msgId,
+        "webhook-timestamp": String(seconds),
+        "webhook-signature": `v1a,${base64(signature)}`,
+      });
+    };
+    const now = Math.floor(Date.now() / 1000);
+    await processed(await send("msg_v1a_2", now, 6));
+    const older = await send("msg_v1a_1", now - 10, 60);
+    expect(older.status, JSON.stringify(older.body)).toBe(202);
+    expect((await settled(older.body.data.id)).status).toBe("stale");
+    expect((await platformRecords(merchant, "inventory")).items).toEqual([
+      expect.objectContaining({ sku: "V1A-1", stock: 6 }),
+    ]);
+  });
+
+  it("refuses to create an hmac-scheme integration without its hmac settings, and stores nothing", async () => {
+    const merchantId = newMerchant("wh-hmac-bad");
+    const res = await api("POST", "/api/integrations", {
+      token: await admin(),
+      body: {
+        merchantId,
+        name: "no hmac",
+        type: "webhook",
+        connector: "csv",
+        credentials: {},
+        settings: { webhook: { scheme: "hmac" } },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("VALIDATION_ERROR");
+    expect(JSON.stringify(res.body)).toMatch(/hmac/);
+    expect(await countOf("SELECT count(*) AS n FROM integrations WHERE merchant_id = ?", merchantId)).toBe(0);
+  });
 });
+
+const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));

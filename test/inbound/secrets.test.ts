@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
-import { admin, viewer } from "../helpers/auth.ts";
+import { admin, merchant, viewer } from "../helpers/auth.ts";
 import { platformRecords } from "../helpers/sims.ts";
 import { newMerchant } from "../helpers/unique.ts";
 import { deliverSeed, refusals, rotate, settled, webhookIntegration, webhookView } from "../helpers/webhooks.ts";
@@ -13,8 +13,8 @@ const stockChange = (id: string, secret: string) =>
 
 describe("webhook secrets", () => {
   it("verifies with the secret from creation; after a rotation old and new both verify until the old one expires", async () => {
-    const merchant = newMerchant("wh-rot");
-    const { id, secret: original } = await webhookIntegration(merchant);
+    const m = newMerchant("wh-rot");
+    const { id, secret: original } = await webhookIntegration(m);
     expect((await stockChange(id, original)).status).toBe(202);
     const [created] = (await webhookView(id)).secrets;
     expect(created).toMatchObject({ expiresAt: null });
@@ -49,7 +49,7 @@ describe("webhook secrets", () => {
     const last = await stockChange(id, fresh);
     expect(last.status).toBe(202);
     expect((await settled(last.body.data.id)).status).toBe("processed");
-    expect((await platformRecords(merchant, "inventory")).items).toEqual([
+    expect((await platformRecords(m, "inventory")).items).toEqual([
       expect.objectContaining({ sku: "SEC-1", stock: n }),
     ]);
     expect((await webhookView(id)).secrets.map((s) => s.id)).not.toContain(created?.id);
@@ -66,6 +66,14 @@ describe("webhook secrets", () => {
     expect((await stockChange(id, original)).status).toBe(202); // in its overlap
   });
 
+  it("lets the merchant rotate its own integration's secret", async () => {
+    const m = newMerchant("wh-rot-own");
+    const { id } = await webhookIntegration(m);
+    const res = await api("POST", `/api/integrations/${id}/webhook/rotate-secret`, { token: await merchant(m) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect((await stockChange(id, res.body.data.secret)).status).toBe(202);
+  });
+
   it("refuses a dictated secret that is too short, and keeps the secrets in force", async () => {
     const { id, secret } = await webhookIntegration(newMerchant("wh-given-bad"));
     const before = (await webhookView(id)).secrets;
@@ -80,17 +88,17 @@ describe("webhook secrets", () => {
   });
 
   it("refuses a viewer's rotation with 403 and keeps the secrets in force", async () => {
-    const merchant = newMerchant("wh-rot-viewer");
-    const { id } = await webhookIntegration(merchant);
+    const m = newMerchant("wh-rot-viewer");
+    const { id } = await webhookIntegration(m);
     const before = (await webhookView(id)).secrets;
-    const res = await api("POST", `/api/integrations/${id}/webhook/rotate-secret`, { token: await viewer(merchant) });
+    const res = await api("POST", `/api/integrations/${id}/webhook/rotate-secret`, { token: await viewer(m) });
     expect(res.status).toBe(403);
     expect((await webhookView(id)).secrets).toEqual(before);
   });
 
   it("never shows a secret in the integration, the audit log, the webhook view or D1", async () => {
-    const merchant = newMerchant("wh-hidden");
-    const { id, secret: original } = await webhookIntegration(merchant);
+    const m = newMerchant("wh-hidden");
+    const { id, secret: original } = await webhookIntegration(m);
     const generated = await rotate(id);
     const given = "given-secret-0123456789-xyz";
     await rotate(id, given);
@@ -98,8 +106,8 @@ describe("webhook secrets", () => {
 
     const seen = [
       await api("GET", `/api/integrations/${id}`, { token }),
-      await api("GET", `/api/integrations?merchantId=${merchant}`, { token }),
-      await api("GET", `/api/audit?merchantId=${merchant}`, { token }),
+      await api("GET", `/api/integrations?merchantId=${m}`, { token }),
+      await api("GET", `/api/audit?merchantId=${m}`, { token }),
       await api("GET", `/api/integrations/${id}/webhook`, { token }),
     ];
     for (const res of seen) {
