@@ -54,6 +54,36 @@ describe("a platform that fails", () => {
   });
 });
 
+describe("a platform that stays down", () => {
+  it("fails the event with a dead letter once its retries are spent; the dead letter's replay applies it", async () => {
+    const m = newMerchant("wh-dead");
+    const { id, secret } = await webhookIntegration(m);
+    await setPlatformFaults(m, { failNext: 1000, failStatus: 503 });
+    const res = await deliverSeed(id, secret, { eventType: "inventory.changed", data: { sku: "F-3", stock: 8 } });
+    expect(res.status).toBe(202);
+    const eventId = res.body.data.id as string;
+    const dead = await settled(eventId);
+    expect(dead.status, JSON.stringify(dead)).toBe("failed");
+    expect(dead.error).toMatch(/503/);
+    expect((await platformRecords(m, "inventory")).count).toBe(0);
+
+    const token = await admin();
+    const letters = await api("GET", `/api/dead-letters?integrationId=${id}`, { token });
+    expect(letters.body.data).toEqual([
+      expect.objectContaining({
+        message: expect.objectContaining({ kind: "inbound.event", eventId }),
+        status: "pending",
+      }),
+    ]);
+    await setPlatformFaults(m, {});
+    const replayed = await api("POST", `/api/dead-letters/${letters.body.data[0].id}/replay`, { token });
+    expect(replayed.status, JSON.stringify(replayed.body)).toBe(200);
+    const done = await settled(eventId);
+    expect(done.status, JSON.stringify(done)).toBe("processed");
+    expect((await platformRecords(m, "inventory")).items).toEqual([expect.objectContaining({ sku: "F-3", stock: 8 })]);
+  });
+});
+
 describe("the minute cron", () => {
   /** An event left `received`, last touched `ago` ms ago, written to D1 directly (its job lost). */
   async function leftReceived(integrationId: string, merchantId: string, sku: string, ago: number) {
