@@ -12,6 +12,7 @@
  * e.g. `npm run dev -- --var LOG_LEVEL:debug`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { demoWebhookSecret } from "./lib/demo-webhook.ts";
 import { ensureDevVars, root } from "./lib/dev-vars.ts";
 import { mintToken } from "./lib/mint.ts";
 import { DEMO_MERCHANT, type DemoIntegrations, seedDemo } from "./lib/seed.ts";
@@ -89,7 +90,7 @@ await Promise.all([waitFor(`${base}/health`), waitFor(`${sims}/`)]);
 if (!stopping) {
   const token = await mintToken(vars.JWT_SECRET ?? "", { role: "admin" });
   try {
-    printWelcome(token, await seedDemo(base, sims, token));
+    printWelcome(token, await seedDemo(base, sims, token, demoWebhookSecret(vars.JWT_SECRET ?? "")));
   } catch (error) {
     console.error(`Seeding the demo merchant failed: ${error instanceof Error ? error.message : error}`);
   }
@@ -121,6 +122,10 @@ function printWelcome(token: string, demo: DemoIntegrations): void {
    curl -s -X POST ${base}/api/integrations/${demo.logo}/orders ${auth} ${json} -d '{"orderNumber":"SO-1001",
      "customerCode":"120.01.001","createdAt":"2026-01-20T10:30:00Z","lines":[{"sku":"ITM-000001","quantity":2,"unitPrice":149.9}]}'
    curl -s ${sims}/logo/demo/__sim/orders
+ 4. A webhook from the ERP, signed as the seed says (send it twice: the second is a duplicate):
+   npm run -s webhook -- ${demo.csv}
+   curl -s ${base}/api/integrations/${demo.csv}/events ${auth}
+   curl -s ${sims}/platform/__sim/merchants/${DEMO_MERCHANT}/inventory | head -c 300; echo
 
  Crons on demand:  curl "${base}/__scheduled?cron=*+*+*+*+*"   (polling)   …cron=0+3+*+*+*   (maintenance)
 ────────────────────────────────────────────────────────────────────────────────────────────

@@ -11,7 +11,12 @@ export interface DemoIntegrations {
 
 export const DEMO_MERCHANT = "demo-merchant";
 
-export async function seedDemo(gateway: string, sims: string, token: string): Promise<DemoIntegrations> {
+export async function seedDemo(
+  gateway: string,
+  sims: string,
+  token: string,
+  webhookSecret: string,
+): Promise<DemoIntegrations> {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${gateway}${path}`, {
       method,
@@ -39,7 +44,7 @@ export async function seedDemo(gateway: string, sims: string, token: string): Pr
       }
     ).id;
 
-  return {
+  const demo = {
     csv: await ensure("Demo CSV feed", {
       type: "webhook",
       connector: "csv",
@@ -65,6 +70,9 @@ export async function seedDemo(gateway: string, sims: string, token: string): Pr
       settings: { syncInterval: 3_600_000 },
     }),
   };
+  // Webhooks to the CSV feed are signed with a secret `npm run webhook` can derive (dev only).
+  await call("POST", `/api/integrations/${demo.csv}/webhook/rotate-secret`, { secret: webhookSecret });
+  return demo;
 }
 
 async function simConfig(url: string, config: Record<string, unknown>): Promise<void> {

@@ -24,6 +24,8 @@ import { verifyUnknownIntegration, verifyWebhook } from "./verify/index.ts";
 export type Receipt =
   | { kind: "accepted"; id: string; status: "received" | "unsupported" }
   | { kind: "duplicate"; id: string | null }
+  /** WooCommerce's unsigned test delivery when a webhook is saved: answered 200, nothing stored. */
+  | { kind: "ping" }
   | { kind: "refused"; error: AppError };
 
 export interface Delivery {
@@ -82,6 +84,7 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   const settings = webhookSettingsOf(integration);
   const secrets = await openSecrets(config, await secretsInForce(db, integration.id, new Date(now)));
   const verdict = await verifyWebhook({ settings, headers: request.headers, body, secrets, now });
+  if (!verdict.ok && settings.scheme === "woocommerce" && isWooPing(body)) return { kind: "ping" };
   if (!verdict.ok) return refuse(CAUSE_OF[verdict.code], verdict.code, verdict.message);
   if (integration.status === "paused") {
     // Not taken, so the sender keeps it and retries: nothing is lost while the merchant resumes.
@@ -148,6 +151,12 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   }
   return { kind: "accepted", id, status: "received" };
 }
+
+/**
+ * WooCommerce pings a webhook's URL when it is saved, with the form body `webhook_id=<n>` and no
+ * signature, and refuses to save it unless answered 2xx (WC_Webhook::deliver_ping).
+ */
+const isWooPing = (body: Uint8Array) => body.length < 32 && /^webhook_id=\d+$/.test(new TextDecoder().decode(body));
 
 const CAUSE_OF = {
   WEBHOOK_SIGNATURE_MISSING: "missing_signature",

@@ -74,6 +74,8 @@ webhookReceiver.post("/:integrationId", async (c) => {
       return accepted(c, { id: receipt.id, status: receipt.status, duplicate: false });
     case "duplicate":
       return ok(c, { id: receipt.id, duplicate: true });
+    case "ping":
+      return ok(c, { id: null, duplicate: false });
     case "refused":
       return errorResponse(c, receipt.error);
   }

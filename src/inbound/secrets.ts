@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lte, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import { seal, UnsealError, unseal } from "../crypto/sealed.ts";
 import type { Db } from "../db/client.ts";
@@ -108,4 +108,33 @@ export async function openSecrets(config: Config, rows: readonly WebhookSecretRo
 
 export function deleteSecrets(db: Db, integrationId: string) {
   return db.delete(webhookSecrets).where(eq(webhookSecrets.integrationId, integrationId));
+}
+
+/**
+ * Re-seals under the current ENCRYPTION_KEY up to `limit` webhook secrets sealed with another
+ * key (part of the credentials re-encryption, src/integrations/reencrypt.ts). Re-sealed rows
+ * leave the stale set, so repeated calls finish; ones that cannot be opened are reported.
+ */
+export async function reencryptSecrets(config: Config, db: Db, limit: number) {
+  const current = config.keyring.current.id;
+  const stale = ne(webhookSecrets.keyId, current);
+  const rows = await db.select().from(webhookSecrets).where(stale).orderBy(asc(webhookSecrets.id)).limit(limit).all();
+  const failed: { id: string; reason: string }[] = [];
+  const updates = [];
+  for (const row of rows) {
+    try {
+      const aad = secretAad(row.integrationId, row.id);
+      const secret = await unseal<string>(config.keyring, { keyId: row.keyId, ciphertext: row.ciphertext }, aad);
+      const sealed = await seal(config.keyring, secret, aad);
+      updates.push(
+        db
+          .update(webhookSecrets)
+          .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+          .where(and(eq(webhookSecrets.id, row.id), eq(webhookSecrets.keyId, row.keyId))),
+      );
+    } catch (error) {
+      failed.push({ id: row.id, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { updates, failed, stale };
 }

@@ -1,7 +1,8 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import { auditInsert } from "../audit/record.ts";
-import { integrations } from "../db/schema.ts";
+import { integrations, webhookSecrets } from "../db/schema.ts";
+import { reencryptSecrets } from "../inbound/secrets.ts";
 import { openCredentials, sealCredentials } from "./credentials.ts";
 import type { Deps } from "./lifecycle.ts";
 
@@ -26,8 +27,8 @@ export const ReencryptResult = z
 /**
  * Re-seals, under the current ENCRYPTION_KEY, up to `limit` integrations whose credentials
  * were sealed with another key (the one in ENCRYPTION_KEY_PREVIOUS), in id order after
- * `after`. Each row is updated only if nobody re-sealed it meanwhile. Rows that cannot be
- * opened are reported, not changed.
+ * `after`, and up to `limit` webhook secrets sealed with another key. Each row is updated only
+ * if nobody re-sealed it meanwhile. Rows that cannot be opened are reported, not changed.
  */
 export async function reencryptCredentials(deps: Deps, input: z.infer<typeof ReencryptBody>) {
   const { db, config } = deps;
@@ -55,21 +56,27 @@ export async function reencryptCredentials(deps: Deps, input: z.infer<typeof Ree
       failed.push({ id: row.id, reason: error instanceof Error ? error.message : String(error) });
     }
   }
-  if (updates.length > 0 || failed.length > 0) {
+  const secrets = await reencryptSecrets(config, db, input.limit);
+  failed.push(...secrets.failed);
+  const reencrypted = updates.length + secrets.updates.length;
+  if (reencrypted > 0 || failed.length > 0) {
     const audit = auditInsert(db, deps.actor, {
       action: "credentials.reencrypted",
       outcome: failed.length > 0 ? "error" : "success",
       merchantId: null,
-      details: { keyId: current, reencrypted: updates.length, failed: failed.map((f) => f.id) },
+      details: { keyId: current, reencrypted, failed: failed.map((f) => f.id) },
     });
-    await db.batch([audit, ...updates]);
+    await db.batch([audit, ...updates, ...secrets.updates]);
   }
-  const [left] = await db.select({ n: count() }).from(integrations).where(stale);
+  const [[left], [leftSecrets]] = await db.batch([
+    db.select({ n: count() }).from(integrations).where(stale),
+    db.select({ n: count() }).from(webhookSecrets).where(secrets.stale),
+  ]);
   return {
     keyId: current,
-    reencrypted: updates.length,
+    reencrypted,
     failed,
-    remaining: left?.n ?? 0,
+    remaining: (left?.n ?? 0) + (leftSecrets?.n ?? 0),
     next: rows.length === input.limit ? (rows.at(-1)?.id ?? null) : null,
   };
 }

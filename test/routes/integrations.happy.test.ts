@@ -18,14 +18,20 @@ const BASE_DEFAULTS = {
   interactiveRateLimitRequests: 20,
   interactiveRateLimitPer: "minute",
   webhookDedupeHours: 72,
+  webhook: { scheme: "seed", toleranceSeconds: 300, secretOverlapHours: 24, mapping: "events" },
 };
 
-/** Creates through the API; the answer's `warnings` (none for these bodies) are checked and left out. */
+/**
+ * Creates through the API; the answer's `warnings` (none for these bodies) and its webhook
+ * secret (shown on creation only) are checked and left out.
+ */
 async function create(body: unknown, token?: string) {
   const res = await api("POST", "/api/integrations", { token: token ?? (await admin()), body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(res.body.data.warnings).toEqual([]);
+  expect(res.body.data.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
   delete res.body.data.warnings;
+  delete res.body.data.webhookSecret;
   return res;
 }
 

@@ -79,8 +79,12 @@ describe("key rotation with POST /api/integrations/system/reencrypt-credentials"
       after = res.body.data.next ?? undefined;
       if (!after) break;
     }
-    expect(total).toBe(4); // the patched row was already re-sealed under the new key
+    // 4 credentials (the patched row was already re-sealed under the new key) and the 5
+    // integrations' webhook secrets.
+    expect(total).toBe(9);
     expect((await storedKeyIds()).every((r) => r.keyId === newId)).toBe(true);
+    const secretKeys = await env.DB.prepare("SELECT DISTINCT key_id AS k FROM webhook_secrets").all<{ k: string }>();
+    expect(secretKeys.results).toEqual([{ k: newId }]);
 
     // With the old key gone, every row still opens (a credentials patch must decrypt to merge).
     const only = { ENCRYPTION_KEY: KEY_B };
