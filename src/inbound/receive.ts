@@ -70,14 +70,16 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     return refused(code, message, headers);
   };
 
+  // The limit is the same for every integration, so answering it before looking further tells a
+  // prober nothing; after the unknown-integration answer, a 413 would say which ids are real.
+  if (body === null)
+    return refuse("too_large", "PAYLOAD_TOO_LARGE", `The body is larger than ${config.maxWebhookBytes} bytes`);
   if (!integration) {
     // Answered exactly as a bad signature, after the same work, so ids cannot be probed.
-    const verdict = await verifyUnknownIntegration({ body: body ?? new Uint8Array(0) });
+    const verdict = await verifyUnknownIntegration({ body });
     if (verdict.ok) throw new Error("unreachable: an unknown integration verified");
     return refuse("bad_signature", verdict.code, verdict.message);
   }
-  if (body === null)
-    return refuse("too_large", "PAYLOAD_TOO_LARGE", `The body is larger than ${config.maxWebhookBytes} bytes`);
 
   const settings = webhookSettingsOf(integration);
   const secrets = await openSecrets(config, await secretsInForce(db, integration.id, new Date(now)));

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
 import { expect } from "vitest";
 import { type ApiResponse, api } from "./api.ts";
@@ -86,3 +87,45 @@ export async function refusals(integrationId: string) {
   expect(res.status).toBe(200);
   return res.body.data as { cause: string; count: number; message: string }[];
 }
+
+/** GET /api/integrations/{id}/webhook as an admin: scheme, secrets in force (ids only), refusals per cause. */
+export async function webhookView(integrationId: string) {
+  const res = await api("GET", `/api/integrations/${integrationId}/webhook`, { token: await admin() });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data as {
+    url: string;
+    scheme: string;
+    secrets: { id: string; createdAt: string; expiresAt: string | null }[];
+    refusedLast24h: Record<string, number>;
+  };
+}
+
+/** POST .../webhook/rotate-secret as an admin, optionally with the sender's own secret; the new secret. */
+export async function rotate(integrationId: string, secret?: string): Promise<string> {
+  const res = await api("POST", `/api/integrations/${integrationId}/webhook/rotate-secret`, {
+    token: await admin(),
+    ...(secret === undefined ? {} : { body: { secret } }),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data.secret as string;
+}
+
+/** How many rows D1 keeps for an integration's incoming webhooks, per table. */
+export async function webhookRows(integrationId: string) {
+  const count = async (table: string) => {
+    const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE integration_id = ?`)
+      .bind(integrationId)
+      .first<{ n: number }>();
+    return row?.n ?? 0;
+  };
+  return {
+    events: await count("webhook_events"),
+    refusals: await count("webhook_refusals"),
+    secrets: await count("webhook_secrets"),
+    itemVersions: await count("item_versions"),
+  };
+}
+
+/** HMAC of `content` with node:crypto, as a sender signs. */
+export const hmacOf = (algorithm: "sha256" | "sha512", secret: string, content: string, encoding: "hex" | "base64") =>
+  createHmac(algorithm, secret).update(content).digest(encoding);
