@@ -79,7 +79,10 @@ export default defineConfig(async () => {
         // Most files share their workers (and so one database) across files: each test makes
         // its own merchants and integrations and reads back only what it made, and a worker
         // per file would spend most of the suite starting up.
-        { extends: true, test: { name: "shared", isolate: false, exclude: [...NEEDS_OWN_DATABASE, "node_modules/**"] } },
+        {
+          extends: true,
+          test: { name: "shared", isolate: false, exclude: [...NEEDS_OWN_DATABASE, "node_modules/**"] },
+        },
         // These read the whole database (every audit entry, every integration's key), so they
         // get a database of their own per file.
         { extends: true, test: { name: "own-database", include: NEEDS_OWN_DATABASE } },

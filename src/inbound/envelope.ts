@@ -43,6 +43,7 @@ export function readEnvelope(body: unknown, scheme: string, headers: Headers): E
   const type = b.eventType ?? b.type;
   if (!type) return { ok: false, reason: "the body has no eventType (or type)" };
   if (b.data === undefined || b.data === null) return { ok: false, reason: "the body has no data" };
+  if (Array.isArray(b.data) && b.data.length === 0) return { ok: false, reason: "the body's data is an empty list" };
   return {
     ok: true,
     envelope: {

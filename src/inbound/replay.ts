@@ -1,7 +1,7 @@
-import { and, eq, ne, type SQL } from "drizzle-orm";
+import { and, eq, ne, type SQL, sql } from "drizzle-orm";
 import { type AuditActor, auditInsertIfMatches } from "../audit/record.ts";
 import type { Db } from "../db/client.ts";
-import { type WebhookEventRow, webhookEvents } from "../db/schema.ts";
+import { deadLetters, type WebhookEventRow, webhookEvents } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import { enqueueEvent } from "./enqueue.ts";
 
@@ -40,6 +40,18 @@ export async function replayEvent(
       .set({ status: "received", attempts: 0, error: null, outcome: null, processedAt: null, updatedAt: now })
       .where(replayable)
       .returning(),
+    // A dead letter of this event is settled by this replay: replaying it later would be a 409.
+    db
+      .update(deadLetters)
+      .set({ status: "replayed", replayedAt: now })
+      .where(
+        and(
+          eq(deadLetters.status, "pending"),
+          eq(deadLetters.integrationId, event.integrationId),
+          sql`json_extract(${deadLetters.message}, '$.kind') = 'inbound.event'`,
+          sql`json_extract(${deadLetters.message}, '$.eventId') = ${event.id}`,
+        ),
+      ),
   ]);
   const row = updated[0];
   if (!row) throw new AppError("CONFLICT", `Event ${event.id} is queued already`);

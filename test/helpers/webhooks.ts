@@ -85,7 +85,16 @@ export function settled(eventId: string) {
 export async function refusals(integrationId: string) {
   const res = await api("GET", `/api/integrations/${integrationId}/webhook/refusals`, { token: await admin() });
   expect(res.status).toBe(200);
-  return res.body.data as { cause: string; count: number; message: string }[];
+  type Row = { cause: string; count: number; message: string };
+  // Counted per hour: a test that runs across the hour sees two rows of a cause, merged here
+  // (newest first, so the message is the last refusal's).
+  const merged = new Map<string, Row>();
+  for (const row of res.body.data as Row[]) {
+    const seen = merged.get(row.cause);
+    if (seen) seen.count += row.count;
+    else merged.set(row.cause, { ...row });
+  }
+  return [...merged.values()];
 }
 
 /** GET /api/integrations/{id}/webhook as an admin: scheme, secrets in force (ids only), refusals per cause. */

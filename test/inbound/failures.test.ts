@@ -84,6 +84,29 @@ describe("a platform that stays down", () => {
   });
 });
 
+describe("a dead event replayed through the events API", () => {
+  it("settles its dead letter too, so that the letter is not left pending to be replayed a second time", async () => {
+    const m = newMerchant("wh-dead-api");
+    const { id, secret } = await webhookIntegration(m);
+    await setPlatformFaults(m, { failNext: 1000, failStatus: 503 });
+    const res = await deliverSeed(id, secret, { eventType: "inventory.changed", data: { sku: "F-4", stock: 4 } });
+    const eventId = res.body.data.id as string;
+    expect((await settled(eventId)).status).toBe("failed");
+    const token = await admin();
+    const pending = await api("GET", `/api/dead-letters?integrationId=${id}&status=pending`, { token });
+    expect(pending.body.data).toHaveLength(1);
+
+    await setPlatformFaults(m, {});
+    expect((await api("POST", `/api/events/${eventId}/replay`, { token })).status).toBe(202);
+    expect((await settled(eventId)).status).toBe("processed");
+    const letters = await api("GET", `/api/dead-letters?integrationId=${id}`, { token });
+    expect(letters.body.data).toEqual([expect.objectContaining({ status: "replayed" })]);
+    const again = await api("POST", `/api/dead-letters/${letters.body.data[0].id}/replay`, { token });
+    expect(again.status).toBe(409);
+    expect((await platformRecords(m, "inventory")).writes).toEqual({ "F-4": 1 });
+  });
+});
+
 describe("the minute cron", () => {
   /** An event left `received`, last touched `ago` ms ago, written to D1 directly (its job lost). */
   async function leftReceived(integrationId: string, merchantId: string, sku: string, ago: number) {

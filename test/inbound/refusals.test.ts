@@ -111,7 +111,7 @@ describe("refused deliveries", () => {
     expect(taken.status, JSON.stringify(taken.body)).toBe(202);
   });
 
-  it("refuses a signed body that is not JSON (400 MALFORMED_REQUEST) or has no eventType (400 VALIDATION_ERROR)", async () => {
+  it("refuses a signed body that is not JSON (400 MALFORMED_REQUEST), has no eventType or an empty batch (400 VALIDATION_ERROR)", async () => {
     const merchant = newMerchant("wh-ref-json");
     const { id, secret } = await webhookIntegration(merchant);
     const notJson = `{"eventType": "inventory.changed", "data": {"sku": "${MARKER}"`;
@@ -127,13 +127,25 @@ describe("refused deliveries", () => {
     expect(invalid.body.code).toBe("VALIDATION_ERROR");
     expect(invalid.body.error).toMatch(/eventType/);
 
-    expect(await refusals(id)).toEqual([expect.objectContaining({ cause: "unparsable", count: 2 })]);
-    expect((await webhookView(id)).refusedLast24h).toEqual({ unparsable: 2 });
+    // An empty batch has nothing to apply: said at once, rather than stored as an event with no reason.
+    const empty = JSON.stringify({ eventType: "inventory.changed", data: [] });
+    const emptyHeaders = seedHeaders(secret, empty);
+    const nothing = await deliver(id, empty, emptyHeaders);
+    expect(nothing.status).toBe(400);
+    expect(nothing.body.code).toBe("VALIDATION_ERROR");
+    expect(nothing.body.error).toMatch(/empty list/);
+
+    expect(await refusals(id)).toEqual([expect.objectContaining({ cause: "unparsable", count: 3 })]);
+    expect((await webhookView(id)).refusedLast24h).toEqual({ unparsable: 3 });
     await nothingKept(
       id,
       merchant,
-      [unparsable, invalid],
-      [notJsonHeaders["X-Webhook-Signature"] ?? "", noTypeHeaders["X-Webhook-Signature"] ?? ""],
+      [unparsable, invalid, nothing],
+      [
+        notJsonHeaders["X-Webhook-Signature"] ?? "",
+        noTypeHeaders["X-Webhook-Signature"] ?? "",
+        emptyHeaders["X-Webhook-Signature"] ?? "",
+      ],
     );
   });
 
