@@ -9,7 +9,6 @@ import { notFoundOrMethodNotAllowed } from "./http/not-found.ts";
 import { clientRateLimit, principalRateLimit } from "./http/rate-limit.ts";
 import { errorResponse, renderError } from "./http/render-error.ts";
 import { validationHook } from "./http/validation.ts";
-import { webhookReceiver } from "./inbound/routes.ts";
 import { deadLetterRoutes } from "./jobs/dead-letters/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { mountDocs } from "./routes/docs.ts";
@@ -22,6 +21,7 @@ import { orderRoutes } from "./routes/orders.ts";
 import { syncRoutes } from "./routes/sync.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
+import { webhookReceiver } from "./routes/webhooks.ts";
 
 /** Largest JSON body the management API accepts. */
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -2,10 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { requireConfig } from "../config.ts";
 import { accepted, ok } from "../http/envelope.ts";
 import { errorResponse } from "../http/render-error.ts";
+import { EVENT_TYPES } from "../inbound/event-types.ts";
+import { receiveWebhook } from "../inbound/receive.ts";
 import { errorResponses } from "../openapi/schemas.ts";
-import { createRouter } from "../routes/router.ts";
-import { EVENT_TYPES } from "./event-types.ts";
-import { receiveWebhook } from "./receive.ts";
+import { createRouter } from "./router.ts";
 
 /** POST /webhooks/{integrationId}: incoming webhooks, verified at the edge (no token: the signature is the credential). */
 export const webhookReceiver = createRouter();
