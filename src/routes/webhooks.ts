@@ -25,7 +25,18 @@ webhookReceiver.openAPIRegistry.registerPath({
   path: "/{integrationId}",
   tags: ["Incoming webhooks"],
   summary: "Receive a webhook",
-  description: `Verified on the raw bytes with the integration's scheme (settings.webhook.scheme), deduplicated by the sender's event id, stored and queued; nothing slow happens before the answer. Event types processed: ${EVENT_TYPES.join(", ")}; others are stored as unsupported.`,
+  description: [
+    "Verified on the raw bytes, before anything is parsed, with the integration's `settings.webhook.scheme`:",
+    "`seed` — `X-Webhook-Signature: sha256=<hex HMAC-SHA256 of '<X-Webhook-Timestamp>.<body>'>` with `X-Webhook-Timestamp` (ISO 8601 or Unix seconds);",
+    "`standard` — Standard Webhooks `webhook-id`, `webhook-timestamp`, `webhook-signature` (`v1,<base64>` entries; `v1a` ed25519 with `settings.webhook.publicKey`);",
+    "`hmac` — the header, algorithm, encoding and signed content of `settings.webhook.hmac`;",
+    "`shopify` — `X-Shopify-Hmac-Sha256` (base64 HMAC-SHA256 of the body), the event named by `X-Shopify-Topic`;",
+    "`woocommerce` — `X-WC-Webhook-Signature` likewise, the event named by `X-WC-Webhook-Topic`;",
+    "`api_key` — `X-API-Key` equal to the secret.",
+    "Signed timestamps more than `settings.webhook.toleranceSeconds` (300) away are refused.",
+    "Then deduplicated by the sender's event id, stored and queued; nothing slow happens before the answer.",
+    `Event types processed: ${EVENT_TYPES.join(", ")}; others are stored as unsupported. Outcomes: GET /api/events/{id}.`,
+  ].join(" "),
   request: {
     params: z.object({ integrationId: z.string().openapi({ param: { name: "integrationId", in: "path" } }) }),
     body: {
