@@ -278,8 +278,9 @@ export const integrationEvents = sqliteTable(
 );
 
 export * from "./inbound-schema.ts";
-// Orders and incoming webhooks have files of their own; drizzle-kit reads them through this re-export.
+// Orders and incoming and outgoing webhooks have files of their own; drizzle-kit reads them through this re-export.
 export * from "./orders-schema.ts";
+export * from "./outbound-schema.ts";
 
 export type IntegrationRow = typeof integrations.$inferSelect;
 export type SyncRunRow = typeof syncRuns.$inferSelect;
