@@ -257,14 +257,15 @@ export const uploadChunks = sqliteTable(
 );
 
 /**
- * Events the gateway emits (circuit opened/closed, later sync and order events): an outbox
- * that outbound webhooks and alerting read. `dispatchedAt` is set by whoever delivers them.
+ * Events the gateway emits (src/outbound/catalogue.ts): an outbox that outgoing webhooks (and
+ * alerting) read. `dispatchedAt` is set once the event has been fanned out to its subscriptions.
  */
 export const integrationEvents = sqliteTable(
   "integration_events",
   {
     id: text("id").primaryKey(),
-    integrationId: text("integration_id").notNull(),
+    /** Null for a merchant's own events (a merchant-wide subscription disabled). */
+    integrationId: text("integration_id"),
     merchantId: text("merchant_id").notNull(),
     type: text("type").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),

@@ -1,7 +1,6 @@
 import { type AuditActor, auditInsert } from "../audit/record.ts";
 import { getDb } from "../db/client.ts";
-import { newId } from "../db/ids.ts";
-import { integrationEvents } from "../db/schema.ts";
+import { outboxInsert } from "../outbound/emit.ts";
 import type { Circuit } from "./circuit.ts";
 import type { GuardConfig } from "./config.ts";
 
@@ -29,15 +28,7 @@ export async function recordCircuitTransition(
     lastFailure: circuit.lastFailure,
   };
   await db.batch([
-    db.insert(integrationEvents).values({
-      id: newId("evt"),
-      integrationId: config.integrationId,
-      merchantId: config.merchantId,
-      type,
-      payload,
-      createdAt: new Date(),
-      dispatchedAt: null,
-    }),
+    outboxInsert(db, { integrationId: config.integrationId, merchantId: config.merchantId, type, payload }),
     auditInsert(db, actor, {
       action: type,
       outcome: "success",

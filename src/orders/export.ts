@@ -4,14 +4,14 @@ import type { PlatformOrder } from "../connectors/definition.ts";
 import { connectorOf } from "../connectors/index.ts";
 import { connectorFor } from "../connectors/instance.ts";
 import { type Db, getDb } from "../db/client.ts";
-import { newId } from "../db/ids.ts";
-import { integrationEvents, type OrderRow, orders } from "../db/schema.ts";
+import { type OrderRow, orders } from "../db/schema.ts";
 import type { Waiting } from "../failure/wait.ts";
 import { underGuard } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import { findIntegration } from "../integrations/store.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import type { Logger } from "../observability/logger.ts";
+import { outboxInsert } from "../outbound/emit.ts";
 import type { OrderExportMessage } from "./export-message.ts";
 import { documentNumberFor, findOrder } from "./store.ts";
 
@@ -76,20 +76,21 @@ async function markExported(db: Db, order: OrderRow, result: { erpOrderId: strin
         updatedAt: now,
       })
       .where(and(eq(orders.id, order.id), eq(orders.status, "queued"))),
-    db.insert(integrationEvents).values({
-      id: newId("evt"),
-      integrationId: order.integrationId,
-      merchantId: order.merchantId,
-      type: "order.exported",
-      payload: {
-        orderId: order.id,
-        orderNumber: order.orderNumber,
-        erpOrderId: result.erpOrderId,
-        createdInErp: result.created,
+    outboxInsert(
+      db,
+      {
+        integrationId: order.integrationId,
+        merchantId: order.merchantId,
+        type: "order.exported",
+        payload: {
+          orderId: order.id,
+          orderNumber: order.orderNumber,
+          erpOrderId: result.erpOrderId,
+          createdInErp: result.created,
+        },
       },
-      createdAt: now,
-      dispatchedAt: null,
-    }),
+      now,
+    ),
   ]);
 }
 
@@ -104,13 +105,14 @@ export async function failOrder(env: Env, orderId: string, reason: string): Prom
     .returning()
     .get();
   if (!failed) return;
-  await db.insert(integrationEvents).values({
-    id: newId("evt"),
-    integrationId: failed.integrationId,
-    merchantId: failed.merchantId,
-    type: "order.failed",
-    payload: { orderId: failed.id, orderNumber: failed.orderNumber, reason: failed.lastError },
-    createdAt: now,
-    dispatchedAt: null,
-  });
+  await outboxInsert(
+    db,
+    {
+      integrationId: failed.integrationId,
+      merchantId: failed.merchantId,
+      type: "order.failed",
+      payload: { orderId: failed.id, orderNumber: failed.orderNumber, reason: failed.lastError },
+    },
+    now,
+  );
 }
