@@ -33,12 +33,17 @@ export interface InProcessFigures {
   /** workerd's CPU ms per request (all its threads: Workers, Durable Objects, local D1 and queues), over every batch. */
   bareCpuMs: number | null;
   webhookCpuMs: number | null;
+  /** Requests/s with CONCURRENCY requests in flight (medians of rounds by turns): where the throughput ends. */
+  concurrency: number;
+  concurrentBareRps: number;
+  concurrentWebhookRps: number;
   /** The receiver's steps one by one: median ms per request, minus the bare route's; CPU likewise. */
   steps: { step: string; ms: number; extraMs: number; cpuMs: number | null; extraCpuMs: number | null }[];
 }
 
 /** The probe's routes (bench/webhooks/probe-worker.ts), in the order the receiver takes them. */
 const STEPS = ["limit", "config", "integration", "secrets", "verify", "sight", "insert", "send", "receive"];
+const CONCURRENCY = 8;
 const COMPAT = { compatibilityDate: "2026-11-01", compatibilityFlags: ["nodejs_compat"] };
 
 export async function measureWebhooksInProcess(
@@ -106,6 +111,24 @@ export async function measureWebhooksInProcess(
         cpu[name] = (cpu[name] ?? 0) + (cpuAfter ?? 0) - (cpuBefore ?? 0);
       }
     }
+    // Then the same two routes with several requests in flight, which only CPU (or a queue) limits.
+    const concurrent: Record<"bare" | "webhook", number[]> = { bare: [], webhook: [] };
+    for (let r = 0; r < 4; r++) {
+      for (const name of ["bare", "webhook"] as const) {
+        const url = name === "bare" ? `http://bare.bench/bare/${id}` : `http://gateway.bench/webhooks/${id}`;
+        const deliveries = signedDeliveries(secret, 200);
+        let next = 0;
+        const began = performance.now();
+        await Promise.all(
+          Array.from({ length: CONCURRENCY }, async () => {
+            for (let d = deliveries[next++]; d; d = deliveries[next++]) {
+              await expectAccepted(await world.mf.dispatchFetch(url, { method: "POST", ...d }), url);
+            }
+          }),
+        );
+        if (r > 0) concurrent[name].push(deliveries.length / ((performance.now() - began) / 1000));
+      }
+    }
     const m = (name: string) => median(times[name] ?? []);
     const measuredCpu = workerdCpuMs() !== null;
     const c = (name: string) => (measuredCpu ? round((cpu[name] ?? 0) / (rounds * batch)) : null);
@@ -119,6 +142,9 @@ export async function measureWebhooksInProcess(
       bareAgainMs: round(m("bare again")),
       ratio: round(bareMs / m("webhook")),
       noiseRatio: round(bareMs / m("bare again")),
+      concurrency: CONCURRENCY,
+      concurrentBareRps: Math.round(median(concurrent.bare)),
+      concurrentWebhookRps: Math.round(median(concurrent.webhook)),
       bareCpuMs: bareCpu,
       webhookCpuMs: c("webhook"),
       steps: STEPS.map((step) => {
