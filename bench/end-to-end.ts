@@ -25,7 +25,8 @@ export interface SyncFigures {
   platformRequestsPer1000Records: number;
 }
 
-const SECRETS = {
+/** The gateway's secrets in every benchmark world (bench-only values). */
+export const SECRETS = {
   JWT_SECRET: "bench-only-jwt-secret-that-is-long-enough-0123456789",
   ENCRYPTION_KEY: "YmVuY2gtb25seS1lbmNyeXB0aW9uLWtleS0zMi1ieXQ=",
   PLATFORM_API_TOKEN: "bench-platform-token",

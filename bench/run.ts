@@ -5,6 +5,8 @@
  *   part B  whole syncs of a 100,000-row CSV (uploaded), a 100,000-item catalogue (at a URL),
  *           the same catalogue unchanged, and a 100,000-item Logo ERP (full, then incremental
  *           after 1% changed), through workerd with D1, Queues, Durable Objects and simulators
+ *   part C  incoming webhooks (verify, dedupe, store, queue) against a bare Hono route: in one
+ *           workerd, with where the time goes, and over local HTTP through `wrangler dev`
  *
  * Options: --rows N (default 100000).
  */
@@ -16,6 +18,9 @@ import { buildSimulators } from "../scripts/lib/build-simulators.ts";
 import { root } from "../scripts/lib/dev-vars.ts";
 import { measureLogo, measureSyncs, type SyncFigures, startWorld } from "./end-to-end.ts";
 import { measurePipeline, type PipelineFigures } from "./pipeline.ts";
+import { webhooksReport } from "./webhooks/report.ts";
+import { measureWebhooksWranglerDev } from "./webhooks/wrangler-dev.ts";
+import { measureWebhooksInProcess } from "./webhooks.ts";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "100000" } } });
 const rows = Number(values.rows);
@@ -41,7 +46,14 @@ try {
 }
 console.table(syncs);
 
-writeFileSync(`${root}docs/performance.md`, report(pipeline, syncs, bundleKiB));
+console.log("part C: incoming webhooks against a bare route, in one workerd…");
+const webhooks = await measureWebhooksInProcess(`${root}.bench/gateway/index.js`, buildSimulators());
+console.log(webhooks);
+console.log("part C: incoming webhooks against a bare route, through wrangler dev…");
+const webhooksDev = await measureWebhooksWranglerDev();
+console.log(webhooksDev);
+
+writeFileSync(`${root}docs/performance.md`, report(pipeline, syncs, bundleKiB) + webhooksReport(webhooks, webhooksDev));
 console.log("written: docs/performance.md");
 
 function report(pipeline: PipelineFigures[], syncs: SyncFigures[], bundle: string): string {
@@ -55,7 +67,7 @@ function report(pipeline: PipelineFigures[], syncs: SyncFigures[], bundle: strin
   const b = syncs
     .map(
       (s) =>
-        `| ${s.scenario} | ${s.seconds} | ${s.rowsPerSecond.toLocaleString("en")} | ${s.recordsPushed.toLocaleString("en")} | ${s.pages} | ${s.platformRequests} | ${s.platformRequestsPer1000Records} |`,
+        `| ${s.scenario} | ${s.rowsRead.toLocaleString("en")} | ${s.seconds} | ${s.rowsPerSecond.toLocaleString("en")} | ${s.recordsPushed.toLocaleString("en")} | ${s.pages} | ${s.platformRequests} | ${s.platformRequestsPer1000Records} |`,
     )
     .join("\n");
   return `# Performance
