@@ -46,6 +46,8 @@ export default defineConfig(async () => {
             PLATFORM_API_URL: `${SIMS_ORIGIN}/platform`,
             // Retries come back at once in tests; the backoff itself has unit tests.
             SYNC_RETRY_BASE_SECONDS: "0",
+            // Each test sees its own writes at once; test/inbound/receiver-cache.test.ts turns it on.
+            WEBHOOK_CACHE_SECONDS: "0",
           },
           queueConsumers: fastQueueConsumers(),
           // The whole suite calls the API thousands of times a minute as a handful of subjects, so

@@ -66,6 +66,7 @@ export async function startWorld(
           ratelimits: {
             CLIENT_RATE_LIMIT: { namespace_id: "1001", simple: { limit: 1_000_000, period: 60 } },
             PRINCIPAL_RATE_LIMIT: { namespace_id: "1002", simple: { limit: 1_000_000, period: 60 } },
+            WEBHOOK_REFUSAL_LIMIT: { namespace_id: "1003", simple: { limit: 1_000_000, period: 60 } },
           },
           outboundService: "sims",
           ...gatewayOverrides,

@@ -18,6 +18,8 @@ export interface Config {
   maxUploadBytes: number;
   /** Largest incoming webhook body; beyond it the delivery is refused with 413. */
   maxWebhookBytes: number;
+  /** How long an isolate remembers an integration's webhook receiver (row and secrets); 0: not at all. */
+  webhookCacheSeconds: number;
   /** Caps per merchant, so that one merchant can neither fill the database nor the queues. */
   limits: { integrationsPerMerchant: number; activeRunsPerMerchant: number };
 }
@@ -64,6 +66,7 @@ const EnvSchema = z.object({
     .min(1024)
     .max(1024 * 1024)
     .default(256 * 1024),
+  WEBHOOK_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   MAX_INTEGRATIONS_PER_MERCHANT: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_ACTIVE_RUNS_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
 });
@@ -129,6 +132,7 @@ async function parse(env: Env): Promise<ConfigResult> {
       retry: { baseSeconds: e.SYNC_RETRY_BASE_SECONDS, capSeconds: e.SYNC_RETRY_CAP_SECONDS },
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       maxWebhookBytes: e.WEBHOOK_MAX_BODY_BYTES,
+      webhookCacheSeconds: e.WEBHOOK_CACHE_SECONDS,
       limits: {
         integrationsPerMerchant: e.MAX_INTEGRATIONS_PER_MERCHANT,
         activeRunsPerMerchant: e.MAX_ACTIVE_RUNS_PER_MERCHANT,

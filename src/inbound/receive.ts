@@ -9,13 +9,12 @@ import { guardConfig } from "../guard/config.ts";
 import { AppError, type ErrorCode } from "../http/errors.ts";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit.ts";
 import { readLimited } from "../http/raw-body.ts";
-import { findIntegration } from "../integrations/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import { enqueueEvent } from "./enqueue.ts";
 import { readEnvelope } from "./envelope.ts";
 import { isKnownEvent } from "./event-types.ts";
+import { loadReceiver, type Receiver, secretsAt } from "./receiver.ts";
 import { type RefusalCause, recordRefusal } from "./refusals.ts";
-import { openSecrets, secretsInForce } from "./secrets.ts";
 import { webhookSettingsOf } from "./settings-of.ts";
 import { countDuplicate, findByExternalId, insertEvent } from "./store.ts";
 import { verifyUnknownIntegration, verifyWebhook } from "./verify/index.ts";
@@ -50,9 +49,10 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   const { request, log } = delivery;
   const db = getDb(env);
   const now = Date.now();
-  const integration = INTEGRATION_ID.test(delivery.integrationId)
-    ? await findIntegration(db, delivery.integrationId)
-    : undefined;
+  let receiver = INTEGRATION_ID.test(delivery.integrationId)
+    ? await loadReceiver(config, db, delivery.integrationId, now)
+    : null;
+  const integration = receiver?.integration;
   const body = await readLimited(request, config.maxWebhookBytes);
 
   const refuse = async (
@@ -74,7 +74,7 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   // prober nothing; after the unknown-integration answer, a 413 would say which ids are real.
   if (body === null)
     return refuse("too_large", "PAYLOAD_TOO_LARGE", `The body is larger than ${config.maxWebhookBytes} bytes`);
-  if (!integration) {
+  if (!receiver || !integration) {
     // Answered exactly as a bad signature, after the same work, so ids cannot be probed.
     const verdict = await verifyUnknownIntegration({ body });
     if (verdict.ok) throw new Error("unreachable: an unknown integration verified");
@@ -82,11 +82,26 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   }
 
   const settings = webhookSettingsOf(integration);
-  const secrets = await openSecrets(config, await secretsInForce(db, integration.id, new Date(now)));
-  const verdict = await verifyWebhook({ settings, headers: request.headers, body, secrets, now });
+  const verify = (r: Receiver) =>
+    verifyWebhook({
+      settings: webhookSettingsOf(r.integration),
+      headers: request.headers,
+      body,
+      secrets: secretsAt(r, now),
+      now,
+    });
+  let verdict = await verify(receiver);
+  if (!verdict.ok && verdict.code !== "WEBHOOK_SIGNATURE_MISSING") {
+    // Perhaps a secret rotated in since the isolate remembered the receiver: read it again.
+    const fresh = await loadReceiver(config, db, integration.id, now, { fresh: true });
+    if (fresh) {
+      receiver = fresh;
+      verdict = await verify(fresh);
+    }
+  }
   if (!verdict.ok && settings.scheme === "woocommerce" && isWooPing(body)) return { kind: "ping" };
   if (!verdict.ok) return refuse(CAUSE_OF[verdict.code], verdict.code, verdict.message);
-  if (integration.status === "paused") {
+  if (receiver.integration.status === "paused") {
     // Not taken, so the sender keeps it and retries: nothing is lost while the merchant resumes.
     return refuse("paused", "SERVICE_UNAVAILABLE", "The integration is paused; deliver again once it is resumed", {
       "Retry-After": "300",
@@ -143,12 +158,13 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     );
     return { kind: "accepted", id, status: "unsupported" };
   }
-  try {
-    await enqueueEvent(env, row);
-  } catch (error) {
-    // Stored, so not lost: the cron queues events left `received` (src/inbound/recover.ts).
-    log.error("webhook event stored but not queued", { eventId: id, error: String(error) });
-  }
+  // Sent after the answer: the event is stored, so it is not lost if the send fails — the cron
+  // queues events left `received` (src/inbound/recover.ts).
+  delivery.defer(
+    enqueueEvent(env, row).catch((error: unknown) =>
+      log.error("webhook event stored but not queued", { eventId: id, error: String(error) }),
+    ),
+  );
   return { kind: "accepted", id, status: "received" };
 }
 

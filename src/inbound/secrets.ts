@@ -68,7 +68,7 @@ export function retireSecrets(db: Db, integrationId: string, overlapUntil: Date,
   ] as const;
 }
 
-/** The secrets that verify now, newest first, with the rows they came from (never shown). */
+/** The secrets that verify now, newest first, with the rows they came from (never shown); batchable. */
 export function secretsInForce(db: Db, integrationId: string, now: Date) {
   return db
     .select()
@@ -79,8 +79,7 @@ export function secretsInForce(db: Db, integrationId: string, now: Date) {
         or(isNull(webhookSecrets.expiresAt), gt(webhookSecrets.expiresAt, now)),
       ),
     )
-    .orderBy(desc(webhookSecrets.createdAt), desc(webhookSecrets.id))
-    .all();
+    .orderBy(desc(webhookSecrets.createdAt), desc(webhookSecrets.id));
 }
 
 /**

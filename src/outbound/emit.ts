@@ -36,9 +36,13 @@ export function outboxInsert(db: Db, event: OutboundEvent, now = new Date()) {
 
 /** The same, written only while `where` matches a row of `table` (e.g. "this page is not yet recorded"). */
 export function outboxInsertIf(db: Db, event: OutboundEvent, table: SQLiteTable, where: SQL, now = new Date()) {
-  return db
-    .insert(integrationEvents)
-    .select(db.select(literalRow(integrationEvents, rowOf(event, now))).from(table).where(where).limit(1) as never);
+  return db.insert(integrationEvents).select(
+    db
+      .select(literalRow(integrationEvents, rowOf(event, now)))
+      .from(table)
+      .where(where)
+      .limit(1) as never,
+  );
 }
 
 /** Items per item event: a page or a batch of more is told in several events. */
