@@ -29,6 +29,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** The HTTP side of the gateway: middleware, every route, the OpenAPI document, one error renderer. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const limitClients = clientRateLimit();
 
   app.use(
     "*",
@@ -43,8 +44,11 @@ export function createApp() {
         formAction: ["'none'"],
       },
     }),
-    // Before anything costly (auth, audit writes): a flood from one address stops here.
-    clientRateLimit(),
+    // Before anything costly (auth, audit writes): a flood from one address stops here. Not for
+    // incoming webhooks: an ERP pushing a burst of stock changes is one address sending more than
+    // any person would, and what it sends is signed; its refusals have their own limit
+    // (WEBHOOK_REFUSAL_LIMIT, src/inbound/receive.ts).
+    (c, next) => (c.req.path.startsWith("/webhooks/") ? next() : limitClients(c, next)),
   );
   const jsonBodyLimit = bodyLimit({
     maxSize: MAX_BODY_BYTES,

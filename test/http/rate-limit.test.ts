@@ -5,6 +5,7 @@ import { api, bodies } from "../helpers/api.ts";
 import { admin, merchant, tokenFor } from "../helpers/auth.ts";
 import { awayFromWindowEdge } from "../helpers/rate-limit.ts";
 import { newClientAddress, newMerchant } from "../helpers/unique.ts";
+import { seedHeaders, webhookIntegration } from "../helpers/webhooks.ts";
 
 // The real Rate Limiting binding, with a limit of 3 a minute (vitest.config.ts), in place of
 // the production ones. Each test counts under an address or subject of its own.
@@ -108,6 +109,29 @@ describe("rate limits of the API", () => {
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it("does not count an ERP's signed webhooks against its address: a burst is taken whole, while the API from there is limited", async () => {
+    const { id, secret } = await webhookIntegration(newMerchant("rl-wh"));
+    const ip = newClientAddress();
+    const statuses: number[] = [];
+    for (let stock = 1; stock <= 5; stock++) {
+      const body = JSON.stringify({ eventType: "inventory.changed", data: { sku: "RL-1", stock } });
+      const res = await api("POST", `/webhooks/${id}`, {
+        rawBody: body,
+        headers: { ...seedHeaders(secret, body), "CF-Connecting-IP": ip },
+        env: tight,
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202]);
+    const token = await admin();
+    const api4 = [];
+    for (let i = 0; i < 4; i++)
+      api4.push(
+        (await api("GET", "/api/integrations", { token, headers: { "CF-Connecting-IP": ip }, env: tight })).status,
+      );
+    expect(api4).toEqual([200, 200, 200, 429]);
   });
 
   it("uses the period the bindings in wrangler.toml declare for Retry-After", () => {
