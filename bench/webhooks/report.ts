@@ -2,14 +2,14 @@ import type { InProcessFigures } from "../webhooks.ts";
 import type { WranglerDevFigures } from "./wrangler-dev.ts";
 
 const WHAT: Record<string, string> = {
-  limit: "the client rate limit (every request, in the app's middleware)",
+  limit: "the client rate limit (the API's; incoming webhooks skip it)",
   config: "the configuration (remembered per `env`)",
-  integration: "the integration's row (D1 select)",
-  secrets: "its secrets in force (D1 select) unsealed (AES-GCM)",
+  integration: "the integration's row (D1 select; the receiver reads it once per WEBHOOK_CACHE_SECONDS)",
+  secrets: "its secrets in force (D1 select) unsealed (AES-GCM; read with the row, as rarely)",
   verify: "the signature (HMAC-SHA256), the JSON and the envelope",
   sight: "the dedupe: one call to the integration's guard (Durable Object)",
   insert: "the event's row (D1 insert)",
-  send: "the job on the priority queue",
+  send: "the job on the priority queue (the receiver sends it after the answer)",
   receive: "all of the above as the gateway does it (`receiveWebhook`), without the app around it",
 };
 
@@ -78,11 +78,14 @@ median minus the bare route's.
 ${steps}
 
 Differences at or below zero are within the noise, and each difference carries the noise of two
-medians, so the steps need not add up exactly to the whole. The receiver's steps (all but the limit, which
-is the app's) add up to ${receiverSum.toFixed(2)} ms, and \`receiveWebhook\` as a whole takes
-${more(receive?.extraMs)}; the rest of the ${extra.toFixed(2)} ms, ${more(extra - (receive?.extraMs ?? 0))}, is the app around
-it: the client rate limit's call (${more(step("limit"))} alone), the router, the request id and access
-log, the security headers. The six calls to a binding (${io.map((s) => s.step).join(", ")}) come to
+medians, so the steps need not add up exactly to the whole. Each step is measured on its own,
+uncached; the receiver as deployed reads the integration and its secrets in one round trip and
+then remembers them for WEBHOOK_CACHE_SECONDS, sends the job after the answer, and is not counted
+by the client rate limit, so on a sender's stream of deliveries it waits on two calls only: the
+guard's dedupe and the event's insert. The steps add up to ${receiverSum.toFixed(2)} ms uncached, and
+\`receiveWebhook\` as a whole takes ${more(receive?.extraMs)}; the rest of the ${extra.toFixed(2)} ms,
+${more(extra - (receive?.extraMs ?? 0))}, is the app around it: the router, the request id and access log, the
+security headers. The six calls to a binding (${io.map((s) => s.step).join(", ")}) come to
 ${ioMs.toFixed(2)} ms, about ${Math.round((ioCpu / ioMs) * 100)} % of it workerd CPU; the three D1 statements alone to
 ${d1Ms.toFixed(2)} ms, ${(d1Ms / a.bareMs).toFixed(1)} times the whole bare request. The request's own computing
 (signature, JSON, envelope) comes to ${more(step("verify"))}. In Miniflare the D1 database and the
