@@ -48,7 +48,7 @@ async function coolDownOver(stub: Stub): Promise<void> {
 
 async function eventRows(integrationId: string) {
   const { results } = await env.DB.prepare(
-    "SELECT * FROM integration_events WHERE integration_id = ? ORDER BY created_at, rowid",
+    "SELECT * FROM integration_events WHERE integration_id = ? AND type LIKE 'integration.circuit_%' ORDER BY created_at, rowid",
   )
     .bind(integrationId)
     .all<{ type: string; merchant_id: string; payload: string; dispatched_at: number | null }>();

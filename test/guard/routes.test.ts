@@ -55,7 +55,7 @@ async function auditOf(id: string, action: string) {
 
 async function eventTypes(id: string): Promise<string[]> {
   const { results } = await env.DB.prepare(
-    "SELECT type FROM integration_events WHERE integration_id = ? ORDER BY created_at, rowid",
+    "SELECT type FROM integration_events WHERE integration_id = ? AND type LIKE 'integration.circuit_%' ORDER BY created_at, rowid",
   )
     .bind(id)
     .all<{ type: string }>();

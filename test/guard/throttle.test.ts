@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { api } from "../helpers/api.ts";
 import { admin } from "../helpers/auth.ts";
-import { createIntegration, startSync } from "../helpers/integrations.ts";
-import { platformRecords, putFile, type RunBody, waitForRun } from "../helpers/sims.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { csvIntegration, startSync } from "../helpers/integrations.ts";
+import { platformRecords, type RunBody, waitForRun } from "../helpers/sims.ts";
 import { newMerchant, pause } from "../helpers/unique.ts";
 
 /** A CSV file of `rows` products. */
@@ -10,17 +11,6 @@ function csv(rows: number): string {
   const lines = ["sku,name,price,stock"];
   for (let i = 1; i <= rows; i++) lines.push(`TH-${i},Product ${i},${i}.50,${i}`);
   return lines.join("\n");
-}
-
-async function csvIntegration(merchantId: string, url: string, settings: Record<string, unknown>) {
-  return createIntegration({
-    merchantId,
-    name: `Throttled ${merchantId}`,
-    type: "webhook", // no polling: the tests trigger every run themselves
-    connector: "csv",
-    credentials: { url },
-    settings,
-  });
 }
 
 const startFullSync = (id: string): Promise<string> => startSync(id, { type: "full" });
@@ -44,8 +34,7 @@ async function runOf(runId: string): Promise<RunBody> {
 describe("the rate limit of an integration, end to end through the queue", () => {
   it("pauses every call while the file host answers 503 with Retry-After, and the run still succeeds", async () => {
     const merchantId = newMerchant("m-503");
-    const url = await putFile(`${merchantId}.csv`, csv(3), { "x-fail-next": "2" });
-    const id = await csvIntegration(merchantId, url, {});
+    const id = await csvIntegration(merchantId, { csv: csv(3), fileHeaders: { "x-fail-next": "2" } });
     const runId = await startFullSync(id);
 
     // While the host asks for quiet, the guard shows the pause.
@@ -70,8 +59,10 @@ describe("the rate limit of an integration, end to end through the queue", () =>
   it("completes a run of many small pages under a tight rate limit, waiting for slots", async () => {
     const merchantId = newMerchant("m-slots");
     const rows = 6;
-    const url = await putFile(`${merchantId}.csv`, csv(rows));
-    const id = await csvIntegration(merchantId, url, { pageSize: 1, rateLimitRequests: 2, rateLimitPer: "second" });
+    const id = await csvIntegration(merchantId, {
+      csv: csv(rows),
+      settings: { pageSize: 1, rateLimitRequests: 2, rateLimitPer: "second" },
+    });
     const run = await waitForRun(await startFullSync(id));
     expect(run.status, JSON.stringify(run)).toBe("succeeded");
     expect(run.progress.itemsRead).toBe(rows);
@@ -86,17 +77,17 @@ describe("the rate limit of an integration, end to end through the queue", () =>
 
   it("puts a page back until its slot when the rate limit has none soon enough, without counting it as a failure", async () => {
     const merchantId = newMerchant("m-later");
-    const url = await putFile(`${merchantId}.csv`, csv(3));
     // One call a minute: the second page's slot is far beyond what a page waits for.
-    const id = await csvIntegration(merchantId, url, { pageSize: 1, rateLimitRequests: 1, rateLimitPer: "minute" });
+    const id = await csvIntegration(merchantId, {
+      csv: csv(3),
+      settings: { pageSize: 1, rateLimitRequests: 1, rateLimitPer: "minute" },
+    });
     const runId = await startFullSync(id);
     try {
-      let run = await runOf(runId);
-      for (let i = 0; i < 300 && run.lastError === null; i++) {
-        await pause(10);
-        run = await runOf(runId);
-      }
-      expect(run.lastError, JSON.stringify(run)).not.toBeNull();
+      let run = await eventually(async () => {
+        const r = await runOf(runId);
+        return r.lastError !== null && r;
+      });
       // Give wrongly counted failures time to pile up (retries come back at once in tests).
       await pause(1000);
       run = await runOf(runId);
