@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
 import type { Config } from "../config.ts";
-import { seal, UnsealError, unseal } from "../crypto/sealed.ts";
+import { seal, unseal } from "../crypto/sealed.ts";
+import { openSecretRows, sealSecret } from "../crypto/sealed-secrets.ts";
 import type { Db } from "../db/client.ts";
 import { literalRow } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
@@ -24,7 +25,7 @@ export async function newSecret(
 ): Promise<{ secret: string; id: string; insert: ReturnType<typeof insertSecret> }> {
   const secret = given ?? generateWebhookSecret();
   const id = newId("whs");
-  const sealed = await seal(config.keyring, secret, secretAad(integrationId, id));
+  const sealed = await sealSecret(config.keyring, secret, secretAad(integrationId, id));
   const row: WebhookSecretRow = {
     id,
     integrationId,
@@ -88,22 +89,8 @@ export function secretsInForce(db: Db, integrationId: string, now: Date) {
  * keyring) is left out: it verifies nothing, and the refusals say "bad signature" until the
  * operator restores the key or the merchant rotates.
  */
-export async function openSecrets(config: Config, rows: readonly WebhookSecretRow[]): Promise<string[]> {
-  const opened = await Promise.all(
-    rows.map(async (row) => {
-      try {
-        return await unseal<string>(
-          config.keyring,
-          { keyId: row.keyId, ciphertext: row.ciphertext },
-          secretAad(row.integrationId, row.id),
-        );
-      } catch (error) {
-        if (error instanceof UnsealError) return null;
-        throw error;
-      }
-    }),
-  );
-  return opened.filter((s): s is string => typeof s === "string");
+export function openSecrets(config: Config, rows: readonly WebhookSecretRow[]): Promise<string[]> {
+  return openSecretRows(config.keyring, rows, (row) => secretAad(row.integrationId, row.id));
 }
 
 export function deleteSecrets(db: Db, integrationId: string) {
