@@ -47,13 +47,10 @@ const Events = z
     example: ["inventory.changed", "price.changed"],
   });
 
-const Url = z
-  .string()
-  .max(2048)
-  .openapi({
-    description: "https only; checked against the SSRF policy when saved and when sent",
-    example: "https://hooks.example.com/gateway",
-  });
+const Url = z.string().max(2048).openapi({
+  description: "https only; checked against the SSRF policy when saved and when sent",
+  example: "https://hooks.example.com/gateway",
+});
 
 const Description = z.string().trim().max(500).openapi({ example: "Stock feed for the storefront" });
 
