@@ -106,7 +106,13 @@ describe("the secret is shown once", () => {
 
     const audit = await auditOfRequest(requestId);
     expect(audit.map((a) => a.action)).toEqual(["subscription.created"]);
-    expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({ integrationId, host: "hooks.example.com" });
+    expect(JSON.parse(audit[0]?.details ?? "{}")).toMatchObject({
+      integrationId,
+      host: "hooks.example.com",
+      events: ["sync.completed"],
+      signingKeyId: one.body.data.secrets[0].id,
+      secretGiven: false,
+    });
     expect(JSON.stringify(audit)).not.toContain(bare);
 
     const [stored] = await storedSecrets(id);
@@ -207,6 +213,11 @@ describe("rotating the secret", () => {
     ]);
     const audit = await auditOfRequest(requestId);
     expect(audit.map((a) => a.action)).toEqual(["subscription.secret_rotated"]);
+    expect(JSON.parse(audit[0]?.details ?? "{}")).toEqual({
+      signingKeyId: shown.body.data.secrets[0].id,
+      secretGiven: false,
+      previousValidUntil,
+    });
     expect(JSON.stringify(audit)).not.toContain(secret.slice(6));
     expect(JSON.stringify(shown.body)).not.toContain(secret.slice(6));
   });

@@ -74,7 +74,8 @@ export async function createSubscription(
     integrationId: row.integrationId,
     host: hostOf(row.url),
     events: row.events,
-    secretId: secret.id,
+    // Not "secretId": the audit log redacts the string values of secret-looking keys.
+    signingKeyId: secret.id,
     secretGiven: input.secret !== undefined,
   };
   const cap = MAX_SUBSCRIPTIONS_PER_MERCHANT;
@@ -181,7 +182,7 @@ export async function rotateSubscriptionSecret(
   const overlapUntil = new Date(now.getTime() + (options.overlapHours ?? DEFAULT_OVERLAP_HOURS) * 3_600_000);
   const fresh = await newSubscriptionSecret(deps.config, deps.db, row.id, options.secret);
   const details = {
-    secretId: fresh.id,
+    signingKeyId: fresh.id,
     secretGiven: options.secret !== undefined,
     previousValidUntil: overlapUntil.toISOString(),
   };
