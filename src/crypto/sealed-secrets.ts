@@ -34,3 +34,27 @@ export async function openSecretRows<R extends SealedSecretRow>(
   );
   return opened.filter((s): s is string => typeof s === "string");
 }
+
+/**
+ * Re-seals under the keyring's current key the rows sealed with another one (an ENCRYPTION_KEY
+ * rotation): each row's new sealing, and the ones that cannot be opened, with why. The caller
+ * writes the new values, conditional on the row's old key id so that a racing re-seal wins once.
+ */
+export async function resealSecretRows<R extends SealedSecretRow>(
+  keyring: Keyring,
+  rows: readonly R[],
+  aadOf: (row: R) => string,
+): Promise<{ resealed: { row: R; sealed: Sealed }[]; failed: { id: string; reason: string }[] }> {
+  const resealed: { row: R; sealed: Sealed }[] = [];
+  const failed: { id: string; reason: string }[] = [];
+  for (const row of rows) {
+    try {
+      const aad = aadOf(row);
+      const secret = await unseal<string>(keyring, { keyId: row.keyId, ciphertext: row.ciphertext }, aad);
+      resealed.push({ row, sealed: await seal(keyring, secret, aad) });
+    } catch (error) {
+      failed.push({ id: row.id, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { resealed, failed };
+}

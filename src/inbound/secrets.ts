@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
 import type { Config } from "../config.ts";
-import { seal, unseal } from "../crypto/sealed.ts";
-import { openSecretRows, sealSecret } from "../crypto/sealed-secrets.ts";
+import { openSecretRows, resealSecretRows, sealSecret } from "../crypto/sealed-secrets.ts";
 import type { Db } from "../db/client.ts";
 import { literalRow } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
@@ -106,22 +105,14 @@ export async function reencryptSecrets(config: Config, db: Db, limit: number) {
   const current = config.keyring.current.id;
   const stale = ne(webhookSecrets.keyId, current);
   const rows = await db.select().from(webhookSecrets).where(stale).orderBy(asc(webhookSecrets.id)).limit(limit).all();
-  const failed: { id: string; reason: string }[] = [];
-  const updates = [];
-  for (const row of rows) {
-    try {
-      const aad = secretAad(row.integrationId, row.id);
-      const secret = await unseal<string>(config.keyring, { keyId: row.keyId, ciphertext: row.ciphertext }, aad);
-      const sealed = await seal(config.keyring, secret, aad);
-      updates.push(
-        db
-          .update(webhookSecrets)
-          .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
-          .where(and(eq(webhookSecrets.id, row.id), eq(webhookSecrets.keyId, row.keyId))),
-      );
-    } catch (error) {
-      failed.push({ id: row.id, reason: error instanceof Error ? error.message : String(error) });
-    }
-  }
+  const { resealed, failed } = await resealSecretRows(config.keyring, rows, (row) =>
+    secretAad(row.integrationId, row.id),
+  );
+  const updates = resealed.map(({ row, sealed }) =>
+    db
+      .update(webhookSecrets)
+      .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+      .where(and(eq(webhookSecrets.id, row.id), eq(webhookSecrets.keyId, row.keyId))),
+  );
   return { updates, failed, stale };
 }

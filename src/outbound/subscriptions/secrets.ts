@@ -1,6 +1,6 @@
-import { and, desc, eq, gt, inArray, isNull, lte, or, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNull, lte, ne, or, type SQLWrapper } from "drizzle-orm";
 import type { Config } from "../../config.ts";
-import { openSecretRows, sealSecret } from "../../crypto/sealed-secrets.ts";
+import { openSecretRows, resealSecretRows, sealSecret } from "../../crypto/sealed-secrets.ts";
 import type { Db } from "../../db/client.ts";
 import { literalRow } from "../../db/conditional-insert.ts";
 import { newId } from "../../db/ids.ts";
@@ -89,3 +89,24 @@ export async function openSubscriptionSecrets(
 /** Deletes the secrets of the given subscriptions (an id list or a sub-select of ids). */
 export const deleteSubscriptionSecrets = (db: Db, subscriptionIds: readonly string[] | SQLWrapper) =>
   db.delete(subscriptionSecrets).where(inArray(subscriptionSecrets.subscriptionId, subscriptionIds));
+
+/**
+ * Re-seals under the current ENCRYPTION_KEY up to `limit` subscription secrets sealed with
+ * another key, for the credentials re-encryption (src/integrations/reencrypt.ts): the updates
+ * to run, the rows that could not be opened, and the condition that counts what is left.
+ */
+export async function reencryptSubscriptionSecrets(config: Config, db: Db, limit: number) {
+  const t = subscriptionSecrets;
+  const stale = ne(t.keyId, config.keyring.current.id);
+  const rows = await db.select().from(t).where(stale).orderBy(asc(t.id)).limit(limit).all();
+  const { resealed, failed } = await resealSecretRows(config.keyring, rows, (row) =>
+    secretAad(row.subscriptionId, row.id),
+  );
+  const updates = resealed.map(({ row, sealed }) =>
+    db
+      .update(t)
+      .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+      .where(and(eq(t.id, row.id), eq(t.keyId, row.keyId))),
+  );
+  return { updates, failed, stale };
+}
