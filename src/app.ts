@@ -18,6 +18,7 @@ import { healthRoutes } from "./routes/health.ts";
 import { integrationRoutes } from "./routes/integrations.ts";
 import { mappingRoutes } from "./routes/mappings.ts";
 import { orderRoutes } from "./routes/orders.ts";
+import { subscriptionRoutes } from "./routes/subscriptions.ts";
 import { syncRoutes } from "./routes/sync.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { uploadRoutes } from "./routes/uploads.ts";
@@ -76,6 +77,7 @@ export function createApp() {
   app.route("/api", syncRoutes);
   app.route("/api", orderRoutes);
   app.route("/api", eventRoutes);
+  app.route("/api", subscriptionRoutes);
   app.route("/api/dead-letters", deadLetterRoutes);
   app.route("/api/audit", auditRoutes);
   mountDocs(app);

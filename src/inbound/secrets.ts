@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, lte, ne, or } from "drizzle-orm";
 import type { Config } from "../config.ts";
-import { seal, UnsealError, unseal } from "../crypto/sealed.ts";
+import { openSecretRows, resealSecretRows, sealSecret } from "../crypto/sealed-secrets.ts";
 import type { Db } from "../db/client.ts";
 import { literalRow } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
@@ -24,7 +24,7 @@ export async function newSecret(
 ): Promise<{ secret: string; id: string; insert: ReturnType<typeof insertSecret> }> {
   const secret = given ?? generateWebhookSecret();
   const id = newId("whs");
-  const sealed = await seal(config.keyring, secret, secretAad(integrationId, id));
+  const sealed = await sealSecret(config.keyring, secret, secretAad(integrationId, id));
   const row: WebhookSecretRow = {
     id,
     integrationId,
@@ -87,22 +87,8 @@ export function secretsInForce(db: Db, integrationId: string, now: Date) {
  * keyring) is left out: it verifies nothing, and the refusals say "bad signature" until the
  * operator restores the key or the merchant rotates.
  */
-export async function openSecrets(config: Config, rows: readonly WebhookSecretRow[]): Promise<string[]> {
-  const opened = await Promise.all(
-    rows.map(async (row) => {
-      try {
-        return await unseal<string>(
-          config.keyring,
-          { keyId: row.keyId, ciphertext: row.ciphertext },
-          secretAad(row.integrationId, row.id),
-        );
-      } catch (error) {
-        if (error instanceof UnsealError) return null;
-        throw error;
-      }
-    }),
-  );
-  return opened.filter((s): s is string => typeof s === "string");
+export function openSecrets(config: Config, rows: readonly WebhookSecretRow[]): Promise<string[]> {
+  return openSecretRows(config.keyring, rows, (row) => secretAad(row.integrationId, row.id));
 }
 
 export function deleteSecrets(db: Db, integrationId: string) {
@@ -118,22 +104,14 @@ export async function reencryptSecrets(config: Config, db: Db, limit: number) {
   const current = config.keyring.current.id;
   const stale = ne(webhookSecrets.keyId, current);
   const rows = await db.select().from(webhookSecrets).where(stale).orderBy(asc(webhookSecrets.id)).limit(limit).all();
-  const failed: { id: string; reason: string }[] = [];
-  const updates = [];
-  for (const row of rows) {
-    try {
-      const aad = secretAad(row.integrationId, row.id);
-      const secret = await unseal<string>(config.keyring, { keyId: row.keyId, ciphertext: row.ciphertext }, aad);
-      const sealed = await seal(config.keyring, secret, aad);
-      updates.push(
-        db
-          .update(webhookSecrets)
-          .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
-          .where(and(eq(webhookSecrets.id, row.id), eq(webhookSecrets.keyId, row.keyId))),
-      );
-    } catch (error) {
-      failed.push({ id: row.id, reason: error instanceof Error ? error.message : String(error) });
-    }
-  }
+  const { resealed, failed } = await resealSecretRows(config.keyring, rows, (row) =>
+    secretAad(row.integrationId, row.id),
+  );
+  const updates = resealed.map(({ row, sealed }) =>
+    db
+      .update(webhookSecrets)
+      .set({ keyId: sealed.keyId, ciphertext: sealed.ciphertext })
+      .where(and(eq(webhookSecrets.id, row.id), eq(webhookSecrets.keyId, row.keyId))),
+  );
   return { updates, failed, stale };
 }

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env.ts";
 import { renderDocsPage } from "../openapi/docs-page.ts";
+import { registerWebhookCatalogue } from "../outbound/catalogue.ts";
 import { VERSION } from "./health.ts";
 
 const DESCRIPTION = `Keeps merchants' ERP/POS systems and the e-commerce platform in sync.
@@ -16,6 +17,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>) {
     scheme: "bearer",
     bearerFormat: "JWT",
   });
+  registerWebhookCatalogue(app.openAPIRegistry);
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: { title: "Integration Gateway", version: VERSION, description: DESCRIPTION },
