@@ -3,6 +3,7 @@ import { filesApp } from "./files/app.ts";
 import { logoApp } from "./logo/app.ts";
 import { netsisApp } from "./netsis/app.ts";
 import { platformApp } from "./platform/app.ts";
+import { receiverApp } from "./receiver/app.ts";
 import { redirectsApp } from "./redirects/app.ts";
 
 /**
@@ -15,6 +16,7 @@ import { redirectsApp } from "./redirects/app.ts";
  *   /logo/{tenant}/...    Logo Objects REST, one independent ERP per tenant (simulators/logo)
  *   /netsis/{tenant}/...  Netsis NetOpenX REST, one independent ERP per tenant (simulators/netsis)
  *   /redirects/...        redirects on demand and a capture of what reached a host (simulators/redirects)
+ *   /receiver/{key}       a webhook receiver verifying outgoing deliveries (simulators/receiver)
  */
 export interface SimEnv {
   /** The bearer token the platform simulator accepts. */
@@ -30,5 +32,6 @@ app.route("/files", filesApp);
 app.route("/logo", logoApp);
 app.route("/netsis", netsisApp);
 app.route("/redirects", redirectsApp);
+app.route("/receiver", receiverApp);
 
 export default app;
