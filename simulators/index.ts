@@ -25,7 +25,9 @@ export interface SimEnv {
 
 const app = new Hono<{ Bindings: SimEnv }>();
 app.get("/", (c) =>
-  c.json({ simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}", "/redirects", "/receiver/{key}"] }),
+  c.json({
+    simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}", "/redirects", "/receiver/{key}"],
+  }),
 );
 app.route("/platform", platformApp);
 app.route("/files", filesApp);
