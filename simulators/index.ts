@@ -3,6 +3,7 @@ import { filesApp } from "./files/app.ts";
 import { logoApp } from "./logo/app.ts";
 import { netsisApp } from "./netsis/app.ts";
 import { platformApp } from "./platform/app.ts";
+import { receiverApp } from "./receiver/app.ts";
 import { redirectsApp } from "./redirects/app.ts";
 
 /**
@@ -15,6 +16,7 @@ import { redirectsApp } from "./redirects/app.ts";
  *   /logo/{tenant}/...    Logo Objects REST, one independent ERP per tenant (simulators/logo)
  *   /netsis/{tenant}/...  Netsis NetOpenX REST, one independent ERP per tenant (simulators/netsis)
  *   /redirects/...        redirects on demand and a capture of what reached a host (simulators/redirects)
+ *   /receiver/{key}       a webhook receiver verifying outgoing deliveries (simulators/receiver)
  */
 export interface SimEnv {
   /** The bearer token the platform simulator accepts. */
@@ -23,12 +25,15 @@ export interface SimEnv {
 
 const app = new Hono<{ Bindings: SimEnv }>();
 app.get("/", (c) =>
-  c.json({ simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}", "/redirects"] }),
+  c.json({
+    simulators: ["/platform", "/files", "/logo/{tenant}", "/netsis/{tenant}", "/redirects", "/receiver/{key}"],
+  }),
 );
 app.route("/platform", platformApp);
 app.route("/files", filesApp);
 app.route("/logo", logoApp);
 app.route("/netsis", netsisApp);
 app.route("/redirects", redirectsApp);
+app.route("/receiver", receiverApp);
 
 export default app;
