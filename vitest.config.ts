@@ -48,6 +48,8 @@ export default defineConfig(async () => {
             SYNC_RETRY_BASE_SECONDS: "0",
             // Each test sees its own writes at once; test/inbound/receiver-cache.test.ts turns it on.
             WEBHOOK_CACHE_SECONDS: "0",
+            // Outgoing deliveries retry at once; the schedule itself has unit tests.
+            DELIVERY_RETRY_SCALE: "0",
           },
           queueConsumers: fastQueueConsumers(),
           // The whole suite calls the API thousands of times a minute as a handful of subjects, so

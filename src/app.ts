@@ -11,6 +11,7 @@ import { errorResponse, renderError } from "./http/render-error.ts";
 import { validationHook } from "./http/validation.ts";
 import { deadLetterRoutes } from "./jobs/dead-letters/routes.ts";
 import { auditRoutes } from "./routes/audit.ts";
+import { deliveryRoutes } from "./routes/deliveries.ts";
 import { mountDocs } from "./routes/docs.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { guardRoutes } from "./routes/guard.ts";
@@ -78,6 +79,7 @@ export function createApp() {
   app.route("/api", orderRoutes);
   app.route("/api", eventRoutes);
   app.route("/api", subscriptionRoutes);
+  app.route("/api", deliveryRoutes);
   app.route("/api/dead-letters", deadLetterRoutes);
   app.route("/api/audit", auditRoutes);
   mountDocs(app);

@@ -20,6 +20,8 @@ export interface Config {
   maxWebhookBytes: number;
   /** How long an isolate remembers an integration's webhook receiver (row and secrets); 0: not at all. */
   webhookCacheSeconds: number;
+  /** Outgoing webhooks: when a failing subscription is disabled; the retry schedule's scale (tests: 0). */
+  outbound: { disableAfterHours: number; scheduleScale: number };
   /** Caps per merchant, so that one merchant can neither fill the database nor the queues. */
   limits: { integrationsPerMerchant: number; activeRunsPerMerchant: number };
 }
@@ -67,6 +69,9 @@ const EnvSchema = z.object({
     .max(1024 * 1024)
     .default(256 * 1024),
   WEBHOOK_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  SUBSCRIPTION_DISABLE_AFTER_HOURS: z.coerce.number().int().min(1).max(2160).default(120),
+  // Test-only in practice: 0 makes every scheduled retry immediate (the schedule has unit tests).
+  DELIVERY_RETRY_SCALE: z.coerce.number().min(0).max(1).default(1),
   MAX_INTEGRATIONS_PER_MERCHANT: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_ACTIVE_RUNS_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
 });
@@ -133,6 +138,7 @@ async function parse(env: Env): Promise<ConfigResult> {
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       maxWebhookBytes: e.WEBHOOK_MAX_BODY_BYTES,
       webhookCacheSeconds: e.WEBHOOK_CACHE_SECONDS,
+      outbound: { disableAfterHours: e.SUBSCRIPTION_DISABLE_AFTER_HOURS, scheduleScale: e.DELIVERY_RETRY_SCALE },
       limits: {
         integrationsPerMerchant: e.MAX_INTEGRATIONS_PER_MERCHANT,
         activeRunsPerMerchant: e.MAX_ACTIVE_RUNS_PER_MERCHANT,

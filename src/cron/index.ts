@@ -3,6 +3,8 @@ import { requireConfig } from "../config.ts";
 import { getDb } from "../db/client.ts";
 import { requeueStuckEvents } from "../inbound/recover.ts";
 import { createLogger, type Logger, parseLogLevel } from "../observability/logger.ts";
+import { dispatchOutbox } from "../outbound/dispatch.ts";
+import { requeueDueDeliveries } from "../outbound/recover.ts";
 import { purgeSyncBookkeeping } from "../sync/retention.ts";
 import { enqueueDueSyncs, failStalledRuns } from "../sync/schedule.ts";
 
@@ -33,13 +35,20 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
   }
 }
 
-/** Every minute: start the syncs that are due, fail runs that stopped moving, queue webhook events that lost their job. */
+/**
+ * Every minute: start the syncs that are due, fail runs that stopped moving, queue webhook events
+ * that lost their job, fan out the outbox and queue deliveries that are due.
+ */
 async function pollIntegrations(env: Env, log: Logger, controller: ScheduledController): Promise<void> {
   const db = getDb(env);
   const started = await enqueueDueSyncs(env, db, controller.scheduledTime, log);
   const stalled = await failStalledRuns(db, controller.scheduledTime);
   const requeued = await requeueStuckEvents(env, db, controller.scheduledTime, log);
-  if (started.due > 0 || stalled > 0 || requeued > 0) log.info("polling done", { ...started, stalled, requeued });
+  // Outgoing webhooks: whatever the kicks after each write missed, and retries due from D1.
+  const dispatched = await dispatchOutbox(env, db, controller.scheduledTime, log);
+  const due = await requeueDueDeliveries(env, db, controller.scheduledTime, log);
+  if (started.due > 0 || stalled > 0 || requeued > 0 || dispatched.events > 0 || due > 0)
+    log.info("polling done", { ...started, stalled, requeued, dispatched: dispatched.events, deliveriesDue: due });
 }
 
 /** Daily: drop audit entries older than AUDIT_RETENTION_DAYS, and sync bookkeeping older than a week. */

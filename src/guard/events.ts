@@ -1,6 +1,7 @@
 import { type AuditActor, auditInsert } from "../audit/record.ts";
 import { getDb } from "../db/client.ts";
 import { outboxInsert } from "../outbound/emit.ts";
+import { kickDispatch } from "../outbound/enqueue.ts";
 import type { Circuit } from "./circuit.ts";
 import type { GuardConfig } from "./config.ts";
 
@@ -37,4 +38,5 @@ export async function recordCircuitTransition(
       details: payload,
     }),
   ]);
+  await kickDispatch(env);
 }

@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import { type Db, runBatch } from "../db/client.ts";
 import type { IntegrationRow, WebhookEventRow } from "../db/schema.ts";
 import { decimalOption, type MappedRecord, mapRows, type RejectedRow } from "../mapping/engine.ts";
+import { itemEvents, outboxInsert } from "../outbound/emit.ts";
 import { changedSince, loadStored, saveHashes, toCandidates, zeroInactiveStock } from "../sync/delta.ts";
 import { pushChanged } from "../sync/push.ts";
 import { ITEM_EVENTS, type ItemEventType } from "./event-types.ts";
@@ -68,7 +69,12 @@ export async function applyItemEvent(
     throw push.error;
   }
   const { pushed } = push;
-  await runBatch(db, saveHashes(db, integration.id, pushed.accepted, now));
+  // What changed goes to the outbox with the hashes, for outgoing webhooks.
+  const events = itemEvents(integration, { webhookEventId: event.id }, pushed.accepted);
+  await runBatch(db, [
+    ...saveHashes(db, integration.id, pushed.accepted, now),
+    ...events.map((e) => outboxInsert(db, e, now)),
+  ]);
 
   const rejections = [
     ...rejected.map((r) => ({ entity: r.entity, key: r.key, field: r.field, reason: r.reason, item: r.row })),

@@ -3,6 +3,7 @@ import { getDb } from "../db/client.ts";
 import { webhookEvents } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import type { JobKind } from "../jobs/kind.ts";
+import { kickDispatch } from "../outbound/enqueue.ts";
 import { InboundEventMessage } from "./event-message.ts";
 import { processEvent } from "./process.ts";
 import { findEvent, settleEvent } from "./store.ts";
@@ -16,6 +17,7 @@ export const inboundEventJob: JobKind<typeof InboundEventMessage> = {
   logFields: (job) => ({ eventId: job.eventId, integrationId: job.integrationId }),
   async process(env, job, log) {
     const outcome = await processEvent(env, job, log);
+    if (outcome.kind === "settled") await kickDispatch(env); // what it changed is in the outbox
     return outcome.kind === "wait" ? outcome : { kind: "done" };
   },
   fail: (env, job, reason) => settleEvent(getDb(env), job.eventId, "failed", { error: reason }).then(() => undefined),

@@ -24,6 +24,7 @@ import {
 } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import { newSecret } from "../inbound/secrets.ts";
+import { deleteSubscriptionsOf } from "../outbound/subscriptions/lifecycle.ts";
 import { dropIgnored, type Warning } from "./compat.ts";
 import { assertOutboundUrls, credentialFieldNames, sealCredentials } from "./credentials.ts";
 import { applyPatch } from "./patch.ts";
@@ -216,6 +217,8 @@ function dependentsOf(db: Db, integrationId: string) {
     db.delete(webhookRefusals).where(eq(webhookRefusals.integrationId, integrationId)),
     db.delete(webhookSecrets).where(eq(webhookSecrets.integrationId, integrationId)),
     db.delete(itemVersions).where(eq(itemVersions.integrationId, integrationId)),
+    // Its own subscriptions with their deliveries; merchant-wide ones stay, their log too.
+    ...deleteSubscriptionsOf(db, integrationId),
   ];
 }
 

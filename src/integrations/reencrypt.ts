@@ -1,8 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, count, eq, gt, ne } from "drizzle-orm";
 import { auditInsert } from "../audit/record.ts";
-import { integrations, webhookSecrets } from "../db/schema.ts";
+import { integrations, subscriptionSecrets as subscriptionSecretsTable, webhookSecrets } from "../db/schema.ts";
 import { reencryptSecrets } from "../inbound/secrets.ts";
+import { reencryptSubscriptionSecrets } from "../outbound/subscriptions/secrets.ts";
 import { openCredentials, sealCredentials } from "./credentials.ts";
 import type { Deps } from "./lifecycle.ts";
 
@@ -27,7 +28,7 @@ export const ReencryptResult = z
 /**
  * Re-seals, under the current ENCRYPTION_KEY, up to `limit` integrations whose credentials
  * were sealed with another key (the one in ENCRYPTION_KEY_PREVIOUS), in id order after
- * `after`, and up to `limit` webhook secrets sealed with another key. Each row is updated only
+ * `after`, and up to `limit` incoming and outgoing webhook secrets each sealed with another key. Each row is updated only
  * if nobody re-sealed it meanwhile. Rows that cannot be opened are reported, not changed.
  */
 export async function reencryptCredentials(deps: Deps, input: z.infer<typeof ReencryptBody>) {
@@ -57,8 +58,9 @@ export async function reencryptCredentials(deps: Deps, input: z.infer<typeof Ree
     }
   }
   const secrets = await reencryptSecrets(config, db, input.limit);
-  failed.push(...secrets.failed);
-  const reencrypted = updates.length + secrets.updates.length;
+  const subscriptionSecrets = await reencryptSubscriptionSecrets(config, db, input.limit);
+  failed.push(...secrets.failed, ...subscriptionSecrets.failed);
+  const reencrypted = updates.length + secrets.updates.length + subscriptionSecrets.updates.length;
   if (reencrypted > 0 || failed.length > 0) {
     const audit = auditInsert(db, deps.actor, {
       action: "credentials.reencrypted",
@@ -66,17 +68,18 @@ export async function reencryptCredentials(deps: Deps, input: z.infer<typeof Ree
       merchantId: null,
       details: { keyId: current, reencrypted, failed: failed.map((f) => f.id) },
     });
-    await db.batch([audit, ...updates, ...secrets.updates]);
+    await db.batch([audit, ...updates, ...secrets.updates, ...subscriptionSecrets.updates]);
   }
-  const [[left], [leftSecrets]] = await db.batch([
+  const [[left], [leftSecrets], [leftSubscriptionSecrets]] = await db.batch([
     db.select({ n: count() }).from(integrations).where(stale),
     db.select({ n: count() }).from(webhookSecrets).where(secrets.stale),
+    db.select({ n: count() }).from(subscriptionSecretsTable).where(subscriptionSecrets.stale),
   ]);
   return {
     keyId: current,
     reencrypted,
     failed,
-    remaining: (left?.n ?? 0) + (leftSecrets?.n ?? 0),
+    remaining: (left?.n ?? 0) + (leftSecrets?.n ?? 0) + (leftSubscriptionSecrets?.n ?? 0),
     next: rows.length === input.limit ? (rows.at(-1)?.id ?? null) : null,
   };
 }

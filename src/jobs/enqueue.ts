@@ -7,6 +7,8 @@ const QUEUES = {
   sync: { normal: "SYNC_QUEUE", priority: "SYNC_QUEUE_PRIORITY" },
   /** Orders into the ERP: a customer is waiting, so no burst of syncs (priority ones included) stands in front. */
   orders: { normal: "ORDER_QUEUE", priority: "ORDER_QUEUE" },
+  /** Outgoing webhook deliveries and the outbox's fan-out: a failing receiver holds up nothing else. */
+  deliveries: { normal: "DELIVERY_QUEUE", priority: "DELIVERY_QUEUE" },
 } as const satisfies Record<string, Record<"normal" | "priority", keyof Env>>;
 
 export type JobQueue = keyof typeof QUEUES;

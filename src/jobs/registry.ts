@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { inboundEventJob } from "../inbound/event-job.ts";
 import { orderExportJob } from "../orders/export-job.ts";
+import { deliveryJob, dispatchJob } from "../outbound/delivery-job.ts";
 import { syncPageJob } from "../sync/page-job.ts";
 import type { JobKind, JobSchema } from "./kind.ts";
 
@@ -9,6 +10,8 @@ const KINDS = [
   syncPageJob, // src/sync: a page of a sync run
   orderExportJob, // src/orders: an order into the ERP
   inboundEventJob, // src/inbound: an incoming webhook event
+  dispatchJob, // src/outbound: the outbox fanned out to subscriptions
+  deliveryJob, // src/outbound: an attempt of an outgoing delivery
 ] as const;
 
 type Schemas<T extends readonly JobKind<JobSchema>[]> = { -readonly [I in keyof T]: T[I]["schema"] };

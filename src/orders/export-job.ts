@@ -4,6 +4,7 @@ import { orders } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import type { JobKind } from "../jobs/kind.ts";
 import { retryNoteColumns } from "../jobs/retry-note.ts";
+import { kickDispatch } from "../outbound/enqueue.ts";
 import { exportOrder, failOrder } from "./export.ts";
 import { OrderExportMessage } from "./export-message.ts";
 import { findOrder } from "./store.ts";
@@ -15,9 +16,10 @@ export const orderExportJob: JobKind<typeof OrderExportMessage> = {
   logFields: (job) => ({ orderId: job.orderId }),
   async process(env, job, log) {
     const outcome = await exportOrder(env, job, log);
+    if (outcome.kind === "exported") await kickDispatch(env); // order.exported is in the outbox
     return outcome.kind === "wait" ? outcome : { kind: "done" };
   },
-  fail: (env, job, reason) => failOrder(env, job.orderId, reason),
+  fail: (env, job, reason) => failOrder(env, job.orderId, reason).then(() => kickDispatch(env)),
   async noteRetry(env, job, note) {
     await getDb(env).update(orders).set(retryNoteColumns(orders.attempts, note)).where(eq(orders.id, job.orderId));
   },

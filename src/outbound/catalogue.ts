@@ -77,6 +77,7 @@ export const EVENT_CATALOGUE = {
       runId: RunId,
       integrationId: IntegrationId,
       syncType: SyncType,
+      status: z.enum(["succeeded", "partial"]).openapi({ description: "`partial`: some items were rejected" }),
       itemsRead: z.number().int().min(0),
       itemsPushed: z.number().int().min(0),
       itemsRejected: z.number().int().min(0),
@@ -90,6 +91,9 @@ export const EVENT_CATALOGUE = {
       runId: RunId,
       integrationId: IntegrationId,
       syncType: SyncType,
+      status: z
+        .enum(["failed", "dead"])
+        .openapi({ description: "`dead`: its retries ran out (a dead letter to replay)" }),
       error: z.string().openapi({ example: "ERP answered 401: check the credentials" }),
     }),
   },

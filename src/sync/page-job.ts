@@ -4,6 +4,7 @@ import { syncRuns } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
 import type { JobKind } from "../jobs/kind.ts";
 import { retryNoteColumns } from "../jobs/retry-note.ts";
+import { kickDispatch } from "../outbound/enqueue.ts";
 import { SyncPageMessage } from "./page-message.ts";
 import { processPage } from "./pipeline.ts";
 import { findRun, finishRun } from "./runs.ts";
@@ -15,9 +16,11 @@ export const syncPageJob: JobKind<typeof SyncPageMessage> = {
   logFields: (job) => ({ runId: job.runId, page: job.page }),
   async process(env, job, log) {
     const outcome = await processPage(env, job, log);
+    // What the page changed (and at the end the run's outcome) is in the outbox.
+    if (outcome.kind === "processed") await kickDispatch(env);
     return outcome.kind === "wait" ? outcome : { kind: "done" };
   },
-  fail: (env, job, reason) => finishRun(getDb(env), job.runId, "failed", reason).then(() => undefined),
+  fail: (env, job, reason) => finishRun(getDb(env), job.runId, "failed", reason).then(() => kickDispatch(env)),
   async noteRetry(env, job, note) {
     await getDb(env)
       .update(syncRuns)

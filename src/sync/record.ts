@@ -1,6 +1,7 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { type RejectedRecord, type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
+import { itemEvents, outboxInsertIf } from "../outbound/emit.ts";
 import type { Entity } from "../platform/records.ts";
 import { markSeen } from "./coverage.ts";
 import { type Candidate, saveHashes } from "./delta.ts";
@@ -51,6 +52,13 @@ export async function recordPage(
   const partial = page.partial?.length ? [...new Set([...run.partialEntities, ...page.partial])] : undefined;
   const notYetRecorded = sql`NOT EXISTS (SELECT 1 FROM sync_pages WHERE run_id = ${run.id} AND stream = ${message.stream} AND page = ${message.page})`;
   const rejectedTotal = sql`${syncRuns.itemsRejected} + ${page.rejections.length}`;
+  // What the page changed, and at the end the run's outcome, for outgoing webhooks: written with
+  // the page, and only by the delivery that records it.
+  const integration = { id: run.integrationId, merchantId: run.merchantId };
+  const events = [
+    ...itemEvents(integration, { runId: run.id }, page.pushed),
+    ...(page.last ? [completed(run, page, now)] : []),
+  ];
   await db.batch([
     db
       .update(syncRuns)
@@ -75,6 +83,10 @@ export async function recordPage(
             }),
       })
       .where(and(eq(syncRuns.id, run.id), inArray(syncRuns.status, [...ACTIVE_STATUSES]), notYetRecorded)),
+    // Before the page marker below, which ends `notYetRecorded`.
+    ...events.map((event) =>
+      outboxInsertIf(db, event, syncRuns, and(eq(syncRuns.id, run.id), notYetRecorded) as SQL, now),
+    ),
     db
       .insert(syncPages)
       .values({
@@ -92,4 +104,29 @@ export async function recordPage(
     ...(page.seen ? markSeen(db, run.integrationId, run.id, page.seen) : []),
     ...(page.incremental && page.nextCursor === null ? [commitWatermark(db, run, message.stream, now)] : []),
   ]);
+}
+
+/** `sync.completed`, with the run's totals including this last page. */
+function completed(
+  run: SyncRunRow,
+  page: { read: number; pushed: readonly unknown[]; rejections: readonly unknown[] },
+  now: Date,
+) {
+  const rejected = run.itemsRejected + page.rejections.length;
+  return {
+    integrationId: run.integrationId,
+    merchantId: run.merchantId,
+    type: "sync.completed",
+    payload: {
+      runId: run.id,
+      integrationId: run.integrationId,
+      syncType: run.type,
+      status: rejected > 0 ? "partial" : "succeeded",
+      itemsRead: run.itemsRead + page.read,
+      itemsPushed: run.itemsPushed + page.pushed.length,
+      itemsRejected: rejected,
+      startedAt: (run.startedAt ?? run.createdAt).toISOString(),
+      finishedAt: now.toISOString(),
+    },
+  };
 }

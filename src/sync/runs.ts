@@ -6,6 +6,7 @@ import { insertWhileFewer } from "../db/conditional-insert.ts";
 import { newId } from "../db/ids.ts";
 import { type IntegrationRow, type RUN_TRIGGERS, type SyncRunRow, syncRuns } from "../db/schema.ts";
 import { AppError } from "../http/errors.ts";
+import { outboxInsert } from "../outbound/emit.ts";
 import { enqueuePage } from "./enqueue.ts";
 import { planRun, type SyncType } from "./plan.ts";
 
@@ -158,6 +159,20 @@ export async function finishRun(db: Db, runId: string, status: "failed" | "dead"
   const result = await db
     .update(syncRuns)
     .set({ status, lastError: error.slice(0, 2000), finishedAt: now, updatedAt: now })
-    .where(and(eq(syncRuns.id, runId), inArray(syncRuns.status, [...ACTIVE_STATUSES])));
-  return result.meta.changes === 1;
+    .where(and(eq(syncRuns.id, runId), inArray(syncRuns.status, [...ACTIVE_STATUSES])))
+    .returning();
+  const run = result[0];
+  if (!run) return false;
+  // For outgoing webhooks; a lost write here loses the notice, never the run's outcome.
+  await outboxInsert(
+    db,
+    {
+      integrationId: run.integrationId,
+      merchantId: run.merchantId,
+      type: "sync.failed",
+      payload: { runId: run.id, integrationId: run.integrationId, syncType: run.type, status, error: run.lastError },
+    },
+    now,
+  );
+  return true;
 }

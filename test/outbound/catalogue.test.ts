@@ -98,7 +98,13 @@ describe("the payload schemas", () => {
     const event = {
       type: "sync.failed",
       timestamp: "2024-01-20T10:30:00.000Z",
-      data: { runId: "run_1", integrationId: "int_1", syncType: "inventory", error: "ERP answered 401" },
+      data: {
+        runId: "run_1",
+        integrationId: "int_1",
+        syncType: "inventory",
+        status: "failed",
+        error: "ERP answered 401",
+      },
     };
     expect(envelopeOf("sync.failed").safeParse(event).success).toBe(true);
     expect(envelopeOf("sync.completed").safeParse(event).success).toBe(false);

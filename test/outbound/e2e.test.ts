@@ -1,0 +1,135 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { envelopeOf, type OutboundEventType } from "../../src/outbound/catalogue.ts";
+import { api } from "../helpers/api.ts";
+import { admin } from "../helpers/auth.ts";
+import { eventually } from "../helpers/eventually.ts";
+import { csvIntegration, startSync } from "../helpers/integrations.ts";
+import { configureReceiver, received, receiverKey, receiverUrl } from "../helpers/receiver.ts";
+import { waitForRun } from "../helpers/sims.ts";
+import { newMerchant } from "../helpers/unique.ts";
+
+const CSV = "sku,name,stock,price\nA-1,Apple,5,10\nB-2,Pear,7,12\nC-3,Plum,9,14\n";
+
+/** A CSV integration with a subscription (seed's register call) to a receiver of its own. */
+async function subscribed(label: string, events: string[], receiver: Record<string, unknown> = {}) {
+  const merchantId = newMerchant(label);
+  const id = await csvIntegration(merchantId, { csv: CSV });
+  const key = receiverKey(label);
+  const token = await admin();
+  const res = await api("POST", `/api/integrations/${id}/webhook/register`, {
+    token,
+    body: { url: receiverUrl(key), events },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const subscription = res.body.data as { id: string; secret: string };
+  await configureReceiver(key, { secret: subscription.secret, ...receiver });
+  return { merchantId, id, key, subscription, token };
+}
+
+const sync = async (id: string) => {
+  const runId = await startSync(id, { type: "full" });
+  expect((await waitForRun(runId)).status).toBe("succeeded");
+  return runId;
+};
+
+const bodies = (deliveries: { body: unknown; status: number }[]) =>
+  deliveries.filter((d) => d.status < 300).map((d) => d.body as { type: string; data: Record<string, unknown> });
+
+describe("outgoing webhooks, end to end", () => {
+  it("delivers what a sync did, signed so that the standardwebhooks library verifies it, each event once", async () => {
+    const { id, key } = await subscribed("ow-ok", ["inventory.changed", "sync.completed"]);
+    const runId = await sync(id);
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.count >= 2 && r;
+    });
+    expect(got.deliveries.every((d) => d.signatureVerified)).toBe(true);
+    const events = bodies(got.deliveries);
+    expect(events.map((e) => e.type).sort()).toEqual(["inventory.changed", "sync.completed"]);
+    // Each as the published catalogue (and so the OpenAPI document) describes it.
+    for (const event of events) {
+      const parsed = envelopeOf(event.type as OutboundEventType).safeParse(event);
+      expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    }
+    const stock = events.find((e) => e.type === "inventory.changed");
+    if (!stock) throw new Error("no inventory.changed delivered");
+    expect(stock.data).toMatchObject({ integrationId: id, source: { runId } });
+    expect((stock.data.items as { sku: string; stock: number }[]).map((i) => [i.sku, i.stock]).sort()).toEqual([
+      ["A-1", 5],
+      ["B-2", 7],
+      ["C-3", 9],
+    ]);
+    // Each webhook-id is the event's id, once.
+    const ids = got.deliveries.map((d) => d.webhookId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((i) => i?.startsWith("evt_"))).toBe(true);
+  });
+
+  it("retries a failing receiver on the schedule until it answers, and gets every event once it recovers", async () => {
+    const { id, key, subscription, token } = await subscribed("ow-retry", ["sync.completed"], {
+      failNext: 3,
+      failStatus: 503,
+    });
+    await sync(id);
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.deliveries.some((d) => d.status === 200) && r;
+    });
+    expect(got.deliveries.map((d) => d.status)).toEqual([503, 503, 503, 200]);
+    // The same webhook-id on every attempt: a receiver can drop duplicates.
+    expect(new Set(got.deliveries.map((d) => d.webhookId)).size).toBe(1);
+    const list = await api("GET", `/api/subscriptions/${subscription.id}/deliveries`, { token });
+    expect(list.body.data).toEqual([expect.objectContaining({ status: "succeeded", attempts: 4 })]);
+    const detail = await api("GET", `/api/deliveries/${list.body.data[0].id}`, { token });
+    expect(detail.body.data.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([200, 503, 503, 503]);
+    const outbox = await env.DB.prepare(
+      "SELECT type FROM integration_events WHERE type LIKE 'delivery.%' AND json_extract(payload, '$.subscriptionId') = ? ORDER BY created_at, id",
+    )
+      .bind(subscription.id)
+      .all<{ type: string }>();
+    expect(outbox.results.map((r) => r.type)).toEqual(["delivery.failing", "delivery.recovered"]);
+  });
+
+  it("disables a subscription whose receiver answers 410 Gone, at once", async () => {
+    const { id, key, subscription, token } = await subscribed("ow-gone", ["sync.completed"], { gone: true });
+    await sync(id);
+    const sub = await eventually(async () => {
+      const res = await api("GET", `/api/subscriptions/${subscription.id}`, { token });
+      return res.body.data.status === "disabled" && res.body.data;
+    });
+    expect(sub.disabledReason).toMatch(/410/);
+    expect((await received(key)).deliveries.map((d) => d.status)).toEqual([410]);
+  });
+
+  it("holds events while a subscription is disabled and delivers each once when it is enabled and replayed", async () => {
+    const { id, key, subscription, token } = await subscribed("ow-held", ["inventory.changed", "sync.completed"]);
+    expect((await api("POST", `/api/subscriptions/${subscription.id}/disable`, { token })).status).toBe(200);
+    const since = new Date().toISOString();
+    await sync(id);
+    const stats = await eventually(async () => {
+      const res = await api("GET", `/api/subscriptions/${subscription.id}/stats`, { token });
+      return res.body.data.held === 2 && res.body.data;
+    });
+    expect(stats).toMatchObject({ held: 2, succeeded: 0, pending: 0 });
+    expect((await received(key)).count).toBe(0);
+
+    expect((await api("POST", `/api/subscriptions/${subscription.id}/enable`, { token })).status).toBe(200);
+    const replay = await api("POST", `/api/subscriptions/${subscription.id}/replay`, { token, body: { since } });
+    expect(replay.status, JSON.stringify(replay.body)).toBe(202);
+    expect(replay.body.data).toEqual({ queued: 2, more: false });
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.count >= 2 && r;
+    });
+    expect(
+      bodies(got.deliveries)
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(["inventory.changed", "sync.completed"]);
+    // Replayed again: nothing held any more, nothing sent twice.
+    const again = await api("POST", `/api/subscriptions/${subscription.id}/replay`, { token, body: { since } });
+    expect(again.body.data).toEqual({ queued: 0, more: false });
+    expect((await received(key)).count).toBe(2);
+  });
+});
