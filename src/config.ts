@@ -21,7 +21,7 @@ export interface Config {
   /** How long an isolate remembers an integration's webhook receiver (row and secrets); 0: not at all. */
   webhookCacheSeconds: number;
   /** Outgoing webhooks: when a failing subscription is disabled; the retry schedule's scale (tests: 0). */
-  outbound: { disableAfterHours: number; scheduleScale: number };
+  outbound: { disableAfterHours: number; scheduleScale: number; ratePerSecond: number; logRetentionDays: number };
   /** Caps per merchant, so that one merchant can neither fill the database nor the queues. */
   limits: { integrationsPerMerchant: number; activeRunsPerMerchant: number };
 }
@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   SUBSCRIPTION_DISABLE_AFTER_HOURS: z.coerce.number().int().min(1).max(2160).default(120),
   // Test-only in practice: 0 makes every scheduled retry immediate (the schedule has unit tests).
   DELIVERY_RETRY_SCALE: z.coerce.number().min(0).max(1).default(1),
+  DELIVERY_RATE_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(10),
+  DELIVERY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAX_INTEGRATIONS_PER_MERCHANT: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_ACTIVE_RUNS_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
 });
@@ -138,7 +140,12 @@ async function parse(env: Env): Promise<ConfigResult> {
       maxUploadBytes: e.MAX_UPLOAD_BYTES,
       maxWebhookBytes: e.WEBHOOK_MAX_BODY_BYTES,
       webhookCacheSeconds: e.WEBHOOK_CACHE_SECONDS,
-      outbound: { disableAfterHours: e.SUBSCRIPTION_DISABLE_AFTER_HOURS, scheduleScale: e.DELIVERY_RETRY_SCALE },
+      outbound: {
+        disableAfterHours: e.SUBSCRIPTION_DISABLE_AFTER_HOURS,
+        scheduleScale: e.DELIVERY_RETRY_SCALE,
+        ratePerSecond: e.DELIVERY_RATE_PER_SECOND,
+        logRetentionDays: e.DELIVERY_LOG_RETENTION_DAYS,
+      },
       limits: {
         integrationsPerMerchant: e.MAX_INTEGRATIONS_PER_MERCHANT,
         activeRunsPerMerchant: e.MAX_ACTIVE_RUNS_PER_MERCHANT,

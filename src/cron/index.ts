@@ -5,6 +5,7 @@ import { requeueStuckEvents } from "../inbound/recover.ts";
 import { createLogger, type Logger, parseLogLevel } from "../observability/logger.ts";
 import { dispatchOutbox } from "../outbound/dispatch.ts";
 import { requeueDueDeliveries } from "../outbound/recover.ts";
+import { purgeDeliveryLog } from "../outbound/retention.ts";
 import { purgeSyncBookkeeping } from "../sync/retention.ts";
 import { enqueueDueSyncs, failStalledRuns } from "../sync/schedule.ts";
 
@@ -51,11 +52,21 @@ async function pollIntegrations(env: Env, log: Logger, controller: ScheduledCont
     log.info("polling done", { ...started, stalled, requeued, dispatched: dispatched.events, deliveriesDue: due });
 }
 
-/** Daily: drop audit entries older than AUDIT_RETENTION_DAYS, and sync bookkeeping older than a week. */
+/**
+ * Daily: drop audit entries older than AUDIT_RETENTION_DAYS, sync bookkeeping older than a week,
+ * and the delivery log older than DELIVERY_LOG_RETENTION_DAYS.
+ */
 async function maintenance(env: Env, log: Logger, controller: ScheduledController): Promise<void> {
   const config = await requireConfig(env);
   const db = getDb(env);
   const purged = await purgeAudit(db, config.auditRetentionDays, controller.scheduledTime);
   const sync = await purgeSyncBookkeeping(env, db, controller.scheduledTime);
-  log.info("maintenance done", { auditEntriesPurged: purged, retentionDays: config.auditRetentionDays, ...sync });
+  const deliveryLog = await purgeDeliveryLog(db, config.outbound.logRetentionDays, controller.scheduledTime);
+  log.info("maintenance done", {
+    auditEntriesPurged: purged,
+    retentionDays: config.auditRetentionDays,
+    ...sync,
+    deliveryAttemptsPurged: deliveryLog.attempts,
+    deliveriesPurged: deliveryLog.deliveries,
+  });
 }

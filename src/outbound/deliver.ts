@@ -15,6 +15,7 @@ import { type AttemptResult, attemptDelivery } from "./attempt.ts";
 import type { DeliveryMessage } from "./delivery-message.ts";
 import { type OutboundEvent, outboxInsert } from "./emit.ts";
 import { enqueueDelivery } from "./enqueue.ts";
+import { deliverySlot } from "./rate.ts";
 import { nextAttempt, QUEUE_MAX_DELAY_SECONDS } from "./schedule.ts";
 import { signatureHeaders } from "./sign.ts";
 import { disableStatement } from "./subscriptions/lifecycle.ts";
@@ -27,7 +28,8 @@ export type DeliveryOutcome =
   | { kind: "retrying"; delayMs: number }
   | { kind: "exhausted" }
   | { kind: "disabled"; reason: string }
-  | { kind: "held" };
+  | { kind: "held" }
+  | { kind: "waiting"; delayMs: number };
 
 /**
  * One attempt of a delivery: the event signed with Standard Webhooks (its `webhook-id` is the
@@ -64,6 +66,12 @@ export async function deliverOnce(
     return { kind: "exhausted" };
   }
 
+  const waitMs = await deliverySlot(env, config, subscription);
+  if (waitMs > 0) {
+    // Not an attempt: the subscription's rate limit has no slot now; the same attempt comes back then.
+    await enqueueDelivery(env, delivery.id, message.trigger, Math.ceil(waitMs / 1000));
+    return { kind: "waiting", delayMs: waitMs };
+  }
   const body = JSON.stringify({ type: event.type, timestamp: event.createdAt.toISOString(), data: event.payload });
   const secrets = await openSubscriptionSecrets(config, db, subscription.id, new Date(now));
   const headers = await signatureHeaders(secrets, event.id, Math.floor(now / 1000), body);
@@ -140,7 +148,9 @@ export async function deliverOnce(
     ] as never);
     return { kind: "exhausted" };
   }
-  const delayMs = next.kind === "retry" ? Math.round(next.delayMs * config.outbound.scheduleScale) : 0;
+  // The schedule may be scaled (tests run it at once); a Retry-After the receiver sent never is.
+  const asked = result.retryAfterSeconds === undefined ? 0 : Math.min(result.retryAfterSeconds * 1000, 86_400_000);
+  const delayMs = next.kind === "retry" ? Math.max(Math.round(next.delayMs * config.outbound.scheduleScale), asked) : 0;
   await db.batch([
     ...statements,
     update(db, delivery, { ...failed, status: "pending", nextAttemptAt: new Date(now + delayMs) }),

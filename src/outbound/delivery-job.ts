@@ -22,7 +22,7 @@ export const deliveryJob: JobKind<typeof DeliveryMessage> = {
   async process(env, job, log) {
     const outcome = await deliverOnce(env, await requireConfig(env), getDb(env), job, log);
     // Operational events (failing, recovered, exhausted, disabled) are in the outbox now.
-    if (outcome.kind !== "skipped" && outcome.kind !== "held" && outcome.kind !== "retrying") await kickDispatch(env);
+    if (outcome.kind !== "skipped" && outcome.kind !== "held" && outcome.kind !== "waiting") await kickDispatch(env);
     return { kind: "done" };
   },
   async fail(env, job, reason) {

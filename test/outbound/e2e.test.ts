@@ -133,3 +133,69 @@ describe("outgoing webhooks, end to end", () => {
     expect((await received(key)).count).toBe(2);
   });
 });
+
+describe("outgoing webhooks over time", () => {
+  it("honours a receiver's Retry-After before the next attempt", async () => {
+    const { id, key } = await subscribed("ow-ra", ["sync.completed"], { failNext: 1, failStatus: 429, retryAfter: 1 });
+    await sync(id);
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.deliveries.some((d) => d.status === 200) && r;
+    });
+    expect(got.deliveries.map((d) => d.status)).toEqual([429, 200]);
+    const [first, second] = got.deliveries.map((d) => Date.parse(d.at));
+    expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("disables a subscription that keeps failing past SUBSCRIPTION_DISABLE_AFTER_HOURS, emits subscription.disabled, and holds what is pending", async () => {
+    const { id, key, subscription, token } = await subscribed("ow-long", ["sync.completed"], {
+      failNext: 1000,
+      failStatus: 500,
+    });
+    // Failing for six days already (as if its earlier deliveries had failed all along).
+    await env.DB.prepare("UPDATE webhook_subscriptions SET failing_since = ? WHERE id = ?")
+      .bind(Date.now() - 6 * 86_400_000, subscription.id)
+      .run();
+    await sync(id);
+    const sub = await eventually(async () => {
+      const res = await api("GET", `/api/subscriptions/${subscription.id}`, { token });
+      return res.body.data.status === "disabled" && res.body.data;
+    });
+    expect(sub.disabledReason).toMatch(/failing since/);
+    expect((await received(key)).deliveries.map((d) => d.status)).toEqual([500]);
+    const list = await api("GET", `/api/subscriptions/${subscription.id}/deliveries`, { token });
+    expect(list.body.data).toEqual([expect.objectContaining({ status: "held", attempts: 1 })]);
+    const disabled = await env.DB.prepare(
+      "SELECT payload FROM integration_events WHERE type = 'subscription.disabled' AND json_extract(payload, '$.subscriptionId') = ?",
+    )
+      .bind(subscription.id)
+      .first<{ payload: string }>();
+    expect(JSON.parse(disabled?.payload ?? "{}")).toMatchObject({
+      subscriptionId: subscription.id,
+      reason: sub.disabledReason,
+    });
+  });
+
+  it("signs with both secrets during a rotation's overlap, so a receiver still on the old one verifies", async () => {
+    const { id, key, subscription, token } = await subscribed("ow-rot", ["sync.completed"]);
+    const rotated = await api("POST", `/api/subscriptions/${subscription.id}/rotate-secret`, { token, body: {} });
+    expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
+    // The receiver still has the old secret.
+    await sync(id);
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.count >= 1 && r;
+    });
+    expect(got.deliveries[0]?.signatureVerified).toBe(true);
+    expect(got.deliveries[0]?.signature?.split(" ")).toHaveLength(2);
+    // A receiver on the new one verifies too.
+    await configureReceiver(key, { secret: rotated.body.data.secret });
+    const second = await sync(id);
+    expect(second).toMatch(/^run_/);
+    const both = await eventually(async () => {
+      const r = await received(key);
+      return r.count >= 2 && r;
+    });
+    expect(both.deliveries.every((d) => d.signatureVerified)).toBe(true);
+  });
+});
