@@ -199,3 +199,46 @@ describe("outgoing webhooks over time", () => {
     expect(both.deliveries.every((d) => d.signatureVerified)).toBe(true);
   });
 });
+
+describe("redelivery and merchant-wide subscriptions", () => {
+  it("redelivers one delivery on request, with the same webhook-id, logged as manual", async () => {
+    const { id, key, subscription, token } = await subscribed("ow-redo", ["sync.completed"]);
+    await sync(id);
+    await eventually(async () => (await received(key)).count >= 1);
+    const [delivery] = (await api("GET", `/api/subscriptions/${subscription.id}/deliveries`, { token })).body.data;
+    const redo = await api("POST", `/api/deliveries/${delivery.id}/redeliver`, { token });
+    expect(redo.status, JSON.stringify(redo.body)).toBe(202);
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.count >= 2 && r;
+    });
+    expect(got.deliveries.map((d) => d.webhookId)).toEqual([delivery.eventId, delivery.eventId]);
+    const detail = await eventually(async () => {
+      const res = await api("GET", `/api/deliveries/${delivery.id}`, { token });
+      return res.body.data.attemptLog.length === 2 && res.body.data;
+    });
+    expect(detail.attemptLog.map((a: { trigger: string }) => a.trigger)).toEqual(["manual", "scheduled"]);
+  });
+
+  it("delivers the events of every integration of a merchant to a merchant-wide subscription", async () => {
+    const merchantId = newMerchant("ow-wide");
+    const first = await csvIntegration(merchantId, { csv: CSV, name: "first" });
+    const second = await csvIntegration(merchantId, { csv: CSV, name: "second" });
+    const key = receiverKey("ow-wide");
+    const token = await admin();
+    const res = await api("POST", "/api/subscriptions", {
+      token,
+      body: { merchantId, url: receiverUrl(key), events: ["sync.completed"] },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await configureReceiver(key, { secret: res.body.data.secret });
+    await sync(first);
+    await sync(second);
+    const got = await eventually(async () => {
+      const r = await received(key);
+      return r.count >= 2 && r;
+    });
+    const integrations = bodies(got.deliveries).map((e) => e.data.integrationId);
+    expect(integrations.sort()).toEqual([first, second].sort());
+  });
+});
