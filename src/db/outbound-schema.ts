@@ -91,6 +91,7 @@ export type DeliveryRow = typeof deliveries.$inferSelect;
 
 export const ATTEMPT_TRIGGERS = ["scheduled", "manual", "replay"] as const;
 export const ATTEMPT_ERRORS = ["timeout", "dns", "tls", "connection", "http", "redirect", "refused_url"] as const;
+export type AttemptErrorClass = (typeof ATTEMPT_ERRORS)[number];
 
 /** Every attempt of a delivery, for the delivery log. */
 export const deliveryAttempts = sqliteTable(

@@ -1,11 +1,10 @@
 import type { Config } from "../config.ts";
-import type { ATTEMPT_ERRORS } from "../db/outbound-schema.ts";
+import type { AttemptErrorClass } from "../db/outbound-schema.ts";
 import { outboundUrlProblem } from "../net/outbound-url.ts";
 import { hostOf, parseRetryAfter } from "../net/upstream-error.ts";
 import { hostsOnly } from "../observability/redact.ts";
 import { classifyFetchError, readFirstBytes } from "./delivery-response.ts";
 
-export type AttemptErrorClass = (typeof ATTEMPT_ERRORS)[number];
 
 /** One POST of a delivery, as the delivery log records it. */
 export interface AttemptResult {

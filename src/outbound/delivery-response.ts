@@ -1,4 +1,4 @@
-import type { AttemptErrorClass } from "./attempt.ts";
+import type { AttemptErrorClass } from "../db/outbound-schema.ts";
 
 /**
  * What kind of failure a rejected `fetch` was. Only the timeout is certain: our own
