@@ -5,7 +5,6 @@ import { hostOf, parseRetryAfter } from "../net/upstream-error.ts";
 import { hostsOnly } from "../observability/redact.ts";
 import { classifyFetchError, readFirstBytes } from "./delivery-response.ts";
 
-
 /** One POST of a delivery, as the delivery log records it. */
 export interface AttemptResult {
   /** A 2xx answer. */
