@@ -68,5 +68,6 @@ async function maintenance(env: Env, log: Logger, controller: ScheduledControlle
     ...sync,
     deliveryAttemptsPurged: deliveryLog.attempts,
     deliveriesPurged: deliveryLog.deliveries,
+    outboxEventsPurged: deliveryLog.events,
   });
 }

@@ -85,6 +85,8 @@ export const deliveries = sqliteTable(
     uniqueIndex("deliveries_subscription_event_uq").on(t.subscriptionId, t.eventId),
     index("deliveries_subscription_created_idx").on(t.subscriptionId, t.createdAt),
     index("deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    // The outbox's retention asks, per event, whether a delivery still needs it.
+    index("deliveries_event_idx").on(t.eventId),
   ],
 );
 export type DeliveryRow = typeof deliveries.$inferSelect;

@@ -3,6 +3,7 @@ import { type Db, runBatch } from "../db/client.ts";
 import type { IntegrationRow, WebhookEventRow } from "../db/schema.ts";
 import { decimalOption, type MappedRecord, mapRows, type RejectedRow } from "../mapping/engine.ts";
 import { itemEvents, outboxInsert } from "../outbound/emit.ts";
+import { wantedTypes } from "../outbound/subscriptions/store.ts";
 import { changedSince, loadStored, saveHashes, toCandidates, zeroInactiveStock } from "../sync/delta.ts";
 import { pushChanged } from "../sync/push.ts";
 import { ITEM_EVENTS, type ItemEventType } from "./event-types.ts";
@@ -70,7 +71,8 @@ export async function applyItemEvent(
   }
   const { pushed } = push;
   // What changed goes to the outbox with the hashes, for outgoing webhooks.
-  const events = itemEvents(integration, { webhookEventId: event.id }, pushed.accepted);
+  const wanted = pushed.accepted.length > 0 ? await wantedTypes(db, integration) : () => false;
+  const events = itemEvents(integration, { webhookEventId: event.id }, pushed.accepted).filter((e) => wanted(e.type));
   await runBatch(db, [
     ...saveHashes(db, integration.id, pushed.accepted, now),
     ...events.map((e) => outboxInsert(db, e, now)),

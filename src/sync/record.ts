@@ -2,6 +2,7 @@ import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client.ts";
 import { type RejectedRecord, type SyncRunRow, syncPages, syncRuns } from "../db/schema.ts";
 import { itemEvents, outboxInsertIf } from "../outbound/emit.ts";
+import { wantedTypes } from "../outbound/subscriptions/store.ts";
 import type { Entity } from "../platform/records.ts";
 import { markSeen } from "./coverage.ts";
 import { type Candidate, saveHashes } from "./delta.ts";
@@ -55,8 +56,9 @@ export async function recordPage(
   // What the page changed, and at the end the run's outcome, for outgoing webhooks: written with
   // the page, and only by the delivery that records it.
   const integration = { id: run.integrationId, merchantId: run.merchantId };
+  const wanted = page.pushed.length > 0 ? await wantedTypes(db, integration) : () => false;
   const events = [
-    ...itemEvents(integration, { runId: run.id }, page.pushed),
+    ...itemEvents(integration, { runId: run.id }, page.pushed).filter((e) => wanted(e.type)),
     ...(page.last ? [completed(run, page, now)] : []),
   ];
   await db.batch([

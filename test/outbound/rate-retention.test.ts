@@ -75,4 +75,30 @@ describe("the delivery log's retention", () => {
       .all<{ d: string }>();
     expect(attempts.results).toEqual([{ d: fresh }]);
   });
+
+  it("deletes old fanned-out outbox events, but keeps those a held delivery still needs and those not yet fanned out", async () => {
+    const now = Date.now();
+    const old = now - 31 * 86_400_000;
+    const event = (id: string, dispatched: boolean) =>
+      env.DB.prepare(
+        "INSERT INTO integration_events (id, integration_id, merchant_id, type, payload, created_at, dispatched_at) VALUES (?, 'int_x', 'm-ret2', 'sync.completed', '{}', ?, ?)",
+      )
+        .bind(id, old, dispatched ? old : null)
+        .run();
+    const [done, needed, waiting] = [newId("evt"), newId("evt"), newId("evt")];
+    await event(done, true);
+    await event(needed, true);
+    await event(waiting, false);
+    await env.DB.prepare(
+      `INSERT INTO deliveries (id, subscription_id, event_id, merchant_id, event_type, status, attempts, created_at, updated_at)
+       VALUES (?, ?, ?, 'm-ret2', 'sync.completed', 'held', 0, ?, ?)`,
+    )
+      .bind(newId("dlv"), newId("sub"), needed, old, old)
+      .run();
+    await purgeDeliveryLog(getDb(env), 30, now);
+    const left = await env.DB.prepare("SELECT id FROM integration_events WHERE merchant_id = 'm-ret2'").all<{
+      id: string;
+    }>();
+    expect(left.results.map((r) => r.id).sort()).toEqual([needed, waiting].sort());
+  });
 });

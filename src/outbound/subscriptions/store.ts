@@ -44,3 +44,24 @@ export function subscriptionsFor(
     .orderBy(t.createdAt, t.id)
     .all();
 }
+
+/**
+ * Which event types anyone subscribes to for an integration (its own subscriptions or its
+ * merchant's merchant-wide ones, disabled ones included). Item events are bulky — a page of a
+ * 100,000-item sync is 500 records each — so they are written to the outbox only when wanted.
+ */
+export async function wantedTypes(
+  db: Db,
+  integration: { id: string; merchantId: string },
+): Promise<(type: string) => boolean> {
+  const t = webhookSubscriptions;
+  const rows = await db
+    .select({ events: t.events })
+    .from(t)
+    .where(
+      and(eq(t.merchantId, integration.merchantId), or(isNull(t.integrationId), eq(t.integrationId, integration.id))),
+    )
+    .all();
+  const types = new Set(rows.flatMap((r) => r.events));
+  return (type) => types.has(ALL_EVENTS) || types.has(type);
+}
