@@ -58,35 +58,38 @@ const STEPS = {
     if (!verdict.ok) throw new Error(verdict.message);
     return readEnvelope(JSON.parse(new TextDecoder().decode(body)), settings.scheme, headers);
   },
-  /** The dedupe: one call to the integration's guard. */
+  /** The dedupe alone: one call to the integration's guard. */
   sight: (env, k, body) =>
     guardOf(env, k.integration.id).sight(guardConfig(k.integration), `probe:${eventIdOf(body)}`, newId("wev")),
-  /** The event's row. */
-  insert: (env, k, body) => {
-    const now = new Date();
-    const row = {
-      id: newId("wev"),
-      integrationId: k.integration.id,
-      merchantId: k.integration.merchantId,
-      externalId: `probe:${eventIdOf(body)}`,
-      type: "product.updated",
-      status: "received",
-      version: now.getTime(),
-      payload: JSON.parse(new TextDecoder().decode(body)),
-      outcome: null,
-      error: null,
-      attempts: 0,
-      duplicates: 0,
-      receivedAt: now,
-      processedAt: null,
-      lastDuplicateAt: null,
-      updatedAt: now,
-    };
-    return insertEvent(getDb(env), row);
-  },
-  /** The job on the priority queue. */
+  /** Dedupe and hold: the one call the receiver makes (the guard writes D1 and queues afterwards). */
+  take: (env, k, body) => guardOf(env, k.integration.id).receive(guardConfig(k.integration), heldEvent(k, body)),
+  /** What holding saves the answer: the event's row in D1, as the receiver wrote it before. */
+  insert: (env, k, body) => insertEvent(getDb(env), toRow(heldEvent(k, body))),
+  /** The job on the priority queue (the guard sends it with the batch it writes). */
   send: (env, k) => enqueueEvent(env, { id: newId("wev"), integrationId: k.integration.id }),
 };
+
+function heldEvent(k, body) {
+  const now = Date.now();
+  return {
+    id: newId("wev"),
+    integrationId: k.integration.id,
+    merchantId: k.integration.merchantId,
+    externalId: `probe:${newId("x")}:${eventIdOf(body)}`,
+    type: "product.updated",
+    status: "received",
+    version: now,
+    payload: JSON.parse(new TextDecoder().decode(body)),
+    error: null,
+    receivedAt: now,
+  };
+}
+
+function toRow(held) {
+  const at = new Date(held.receivedAt);
+  const row = { ...held, outcome: null, attempts: 0, duplicates: 0, processedAt: null, lastDuplicateAt: null };
+  return { ...row, receivedAt: at, updatedAt: at };
+}
 
 const app = new Hono();
 
@@ -100,6 +103,13 @@ app.post("/probe/receive/:integrationId", async (c) => {
   });
   if (receipt.kind !== "accepted") throw new Error(`not accepted: ${receipt.kind}`);
   return c.json({ success: true, data: { id: receipt.id, status: receipt.status, duplicate: false } }, 202);
+});
+
+// How many events the integration's guard still holds (not yet written to D1).
+app.get("/probe/held/:integrationId", async (c) => {
+  known ??= load(c.env, c.req.param("integrationId"));
+  const status = await guardOf(c.env, c.req.param("integrationId")).status(guardConfig((await known).integration));
+  return c.json({ held: status.heldWebhookEvents });
 });
 
 app.post("/probe/:step/:integrationId", async (c) => {

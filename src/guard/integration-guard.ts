@@ -1,13 +1,27 @@
 import { DurableObject } from "cloudflare:workers";
+import { type HeldEvent, writeHeldEvents } from "../inbound/held.ts";
+import { createLogger, parseLogLevel } from "../observability/logger.ts";
 import { type Circuit, closedCircuit, type PageOutcome, permit, record } from "./circuit.ts";
 import type { GuardConfig } from "./config.ts";
 import { recordCircuitTransition } from "./events.ts";
+import { HeldEvents } from "./held-events.ts";
 import { BUDGETS, type Budget, pauseAll, refill, reserveIn } from "./rate-limit.ts";
 import { GuardStorage } from "./storage.ts";
 import type { Admission, BudgetStatus, Finished, GuardStatus } from "./types.ts";
 
 /** Expired webhook ids deleted per alarm; the alarm comes back soon while more are due. */
 const SWEEP_BATCH = 1000;
+/**
+ * How long a taken webhook event waits for others before they go to D1 together: a sender's
+ * burst becomes a few batched writes instead of one per event, for a delay that is nothing
+ * beside the queue's.
+ */
+const HOLD_MS = 50;
+/** Held events written per D1 batch (and about this many characters of their bodies). */
+const HELD_BATCH = 100;
+const HELD_BATCH_CHARS = 2_000_000;
+/** After a failed write to D1, the next try waits 1 s, 2 s, 4 s… up to a minute. */
+const HELD_RETRY_CAP_MS = 60_000;
 
 /**
  * One per integration (`idFromName(integrationId)`), so that one merchant's failing ERP never
@@ -20,13 +34,19 @@ const SWEEP_BATCH = 1000;
  */
 export class IntegrationGuard extends DurableObject<Env> {
   private store!: GuardStorage;
+  private held!: HeldEvents;
   private circuit!: Circuit;
+  /** When the held events are next written to D1 (null: none held); failed writes in a row. */
+  private heldDueAt: number | null = null;
+  private heldFailures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       this.store = new GuardStorage(ctx.storage.sql);
       this.circuit = this.store.loadCircuit();
+      this.held = new HeldEvents(ctx.storage.sql);
+      if (this.held.count() > 0) this.heldDueAt = Date.now();
     });
   }
 
@@ -97,6 +117,30 @@ export class IntegrationGuard extends DurableObject<Env> {
     return first;
   }
 
+  /**
+   * Takes an incoming webhook event: deduplicates its id and, the first time, holds the event
+   * in this object's storage, in one call and one transaction — the sender's answer waits on
+   * nothing else. The alarm writes held events to D1 and queues them, in batches.
+   */
+  async receive(
+    config: GuardConfig,
+    event: HeldEvent,
+  ): Promise<{ first: true } | { first: false; ref: string; counted: boolean }> {
+    const now = Date.now();
+    const first = this.store.markSeen(event.externalId, now + config.dedupeTtlMs, now, event.id);
+    if (first !== null) {
+      // A duplicate of an event still held is counted here; the receiver counts those in D1.
+      return { first: false, ref: first, counted: first !== "" && this.held.countDuplicate(first, now) };
+    }
+    this.held.hold(event.id, JSON.stringify(event), now);
+    // While events are held an alarm is set no later than their write, and the id's expiry
+    // (72 h away) is later still: only the first event of a batch needs to look at the alarm.
+    if (this.heldDueAt !== null) return { first: true };
+    this.heldDueAt = now + HOLD_MS;
+    await this.scheduleAlarm();
+    return { first: true };
+  }
+
   /** Undoes a sighting whose event could not be stored, so the sender's retry is taken. */
   async forget(eventId: string, ref: string): Promise<void> {
     this.store.forget(eventId, ref);
@@ -140,6 +184,7 @@ export class IntegrationGuard extends DurableObject<Env> {
       interactiveRateLimit: view("interactive"),
       leases: this.store.leases(now),
       seenWebhookIds: this.store.seenCount(),
+      heldWebhookEvents: this.held.count(),
     };
   }
 
@@ -159,9 +204,13 @@ export class IntegrationGuard extends DurableObject<Env> {
     return { ok: true, circuit: this.circuit.state };
   }
 
-  /** Moves an open circuit to half-open when its cool-down ends, and sweeps expired rows. */
+  /**
+   * Writes held webhook events to D1, moves an open circuit to half-open when its cool-down
+   * ends, and sweeps expired rows.
+   */
   override async alarm(): Promise<void> {
     const now = Date.now();
+    if (this.heldDueAt !== null && this.heldDueAt <= now) await this.writeHeld(now);
     if (this.circuit.state === "open" && (this.circuit.nextProbeAt ?? 0) <= now) {
       this.circuit.state = "half_open";
       this.circuit.probe = null;
@@ -171,13 +220,37 @@ export class IntegrationGuard extends DurableObject<Env> {
     await this.scheduleAlarm(now + 1000);
   }
 
-  /** The alarm fires at the next moment something is due: a probe time or an expiry. */
+  /** One batch of held events to D1; on failure they stay held and the next try backs off. */
+  private async writeHeld(now: number): Promise<void> {
+    const log = createLogger(parseLogLevel(this.env.LOG_LEVEL), { component: "guard" });
+    const batch = this.held.oldest(HELD_BATCH, HELD_BATCH_CHARS);
+    try {
+      if (batch.length > 0) await writeHeldEvents(this.env, batch, log);
+      this.held.release(batch.map((row) => row.id));
+      this.heldFailures = 0;
+      this.heldDueAt = this.held.count() > 0 ? now : null;
+    } catch (error) {
+      this.heldFailures++;
+      this.heldDueAt = now + Math.min(HELD_RETRY_CAP_MS, 1000 * 2 ** (this.heldFailures - 1));
+      log.error("held webhook events not written; kept for the next try", {
+        events: batch.length,
+        retryInMs: this.heldDueAt - now,
+        error: String(error),
+      });
+    }
+  }
+
+  /**
+   * The alarm fires at the next moment something is due: held events to write, a probe time or
+   * an expiry (those two not before `notBefore`, so that a sweep comes at most once a second).
+   */
   private async scheduleAlarm(notBefore = Date.now()): Promise<void> {
     const due = [this.circuit.state === "open" ? this.circuit.nextProbeAt : null, this.store.nextExpiry()].filter(
       (t): t is number => t !== null,
     );
-    if (due.length === 0) return;
-    const at = Math.max(notBefore, Math.min(...due));
+    const later = due.length === 0 ? null : Math.max(notBefore, Math.min(...due));
+    const at = this.heldDueAt === null ? later : Math.min(this.heldDueAt, later ?? this.heldDueAt);
+    if (at === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }

@@ -30,4 +30,6 @@ export interface GuardStatus {
   interactiveRateLimit: BudgetStatus;
   leases: { type: string; holder: string; expiresAt: number }[];
   seenWebhookIds: number;
+  /** Incoming webhook events taken and not yet written to D1 (written in batches moments later). */
+  heldWebhookEvents: number;
 }

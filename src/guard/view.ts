@@ -35,6 +35,10 @@ export const GuardView = z
     }),
     leases: z.array(z.object({ type: z.string(), holder: z.string(), expiresAt: z.iso.datetime() })),
     seenWebhookIds: z.number().int(),
+    heldWebhookEvents: z.number().int().openapi({
+      description:
+        "Incoming webhook events taken (answered 202) and not yet written to the events table; the guard writes them in batches within moments, and keeps them through a database outage",
+    }),
   })
   .openapi("GuardState");
 export type GuardView = z.infer<typeof GuardView>;
@@ -56,5 +60,6 @@ export function toGuardView(status: GuardStatus): GuardView {
     interactiveRateLimit: rateLimitView(status.interactiveRateLimit),
     leases: status.leases.map((l) => ({ ...l, expiresAt: new Date(l.expiresAt).toISOString() })),
     seenWebhookIds: status.seenWebhookIds,
+    heldWebhookEvents: status.heldWebhookEvents,
   };
 }

@@ -3,20 +3,18 @@ import type { Config } from "../config.ts";
 import { toHex } from "../crypto/encoding.ts";
 import { type Db, getDb } from "../db/client.ts";
 import { idPattern, newId } from "../db/ids.ts";
-import type { IntegrationRow, WebhookEventRow } from "../db/schema.ts";
+import type { IntegrationRow } from "../db/schema.ts";
 import { guardOf } from "../guard/client.ts";
-import { guardConfig } from "../guard/config.ts";
 import { AppError, type ErrorCode } from "../http/errors.ts";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../http/rate-limit.ts";
 import { readLimited } from "../http/raw-body.ts";
 import type { Logger } from "../observability/logger.ts";
-import { enqueueEvent } from "./enqueue.ts";
 import { readEnvelope } from "./envelope.ts";
 import { isKnownEvent } from "./event-types.ts";
+import type { HeldEvent } from "./held.ts";
 import { loadReceiver, type Receiver, secretsAt } from "./receiver.ts";
 import { type RefusalCause, recordRefusal } from "./refusals.ts";
-import { webhookSettingsOf } from "./settings-of.ts";
-import { countDuplicate, findByExternalId, insertEvent } from "./store.ts";
+import { countDuplicate, findByExternalId } from "./store.ts";
 import { verifyUnknownIntegration, verifyWebhook } from "./verify/index.ts";
 
 /** What the sender is answered. */
@@ -47,10 +45,15 @@ const INTEGRATION_ID = idPattern("int");
  */
 export async function receiveWebhook(env: Env, config: Config, delivery: Delivery): Promise<Receipt> {
   const { request, log } = delivery;
-  const db = getDb(env);
+  // Made only when needed: a sender's stream of deliveries finds its receiver remembered.
+  let handle: Db | undefined;
+  const dbOf = () => {
+    handle ??= getDb(env);
+    return handle;
+  };
   const now = Date.now();
   let receiver = INTEGRATION_ID.test(delivery.integrationId)
-    ? await loadReceiver(config, db, delivery.integrationId, now)
+    ? await loadReceiver(config, dbOf, delivery.integrationId, now)
     : null;
   const integration = receiver?.integration;
   const body = await readLimited(request, config.maxWebhookBytes);
@@ -62,11 +65,11 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     headers: Record<string, string> = {},
   ) => {
     if (await overLimit(env, integration, request, log)) {
-      if (integration) delivery.defer(count(db, integration, "rate_limited", "Too many refused deliveries", log));
+      if (integration) delivery.defer(count(dbOf(), integration, "rate_limited", "Too many refused deliveries", log));
       const retry = { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) };
       return refused("RATE_LIMITED", `Too many refused deliveries; try again in ${RATE_LIMIT_PERIOD_SECONDS} s`, retry);
     }
-    if (integration) delivery.defer(count(db, integration, cause, message, log));
+    if (integration) delivery.defer(count(dbOf(), integration, cause, message, log));
     return refused(code, message, headers);
   };
 
@@ -81,10 +84,10 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     return refuse("bad_signature", verdict.code, verdict.message);
   }
 
-  const settings = webhookSettingsOf(integration);
+  const { settings } = receiver;
   const verify = (r: Receiver) =>
     verifyWebhook({
-      settings: webhookSettingsOf(r.integration),
+      settings: r.settings,
       headers: request.headers,
       body,
       secrets: secretsAt(r, now),
@@ -93,7 +96,7 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
   let verdict = await verify(receiver);
   if (!verdict.ok && verdict.code !== "WEBHOOK_SIGNATURE_MISSING") {
     // Perhaps a secret rotated in since the isolate remembered the receiver: read it again.
-    const fresh = await loadReceiver(config, db, integration.id, now, { fresh: true });
+    const fresh = await loadReceiver(config, dbOf, integration.id, now, { fresh: true });
     if (fresh) {
       receiver = fresh;
       verdict = await verify(fresh);
@@ -123,16 +126,8 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     envelope.envelope.eventId ??
     `sha256:${toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)))}`;
   const id = newId("wev", now);
-  const guard = guardOf(env, integration.id);
-  const first = await guard.sight(guardConfig(integration), externalId, id);
-  if (first !== null) {
-    const known = first ? { id: first } : await findByExternalId(db, integration.id, externalId);
-    if (known) delivery.defer(countDuplicate(db, known.id, new Date(now)).then(() => undefined));
-    return { kind: "duplicate", id: known?.id ?? null };
-  }
-
   const supported = isKnownEvent(type);
-  const row: WebhookEventRow = {
+  const event: HeldEvent = {
     id,
     integrationId: integration.id,
     merchantId: integration.merchantId,
@@ -141,30 +136,23 @@ export async function receiveWebhook(env: Env, config: Config, delivery: Deliver
     status: supported ? "received" : "unsupported",
     version: envelope.envelope.version ?? verdict.timestampMs ?? now,
     payload: parsed,
-    outcome: null,
     error: supported ? null : `The gateway does not process ${type} events`,
-    attempts: 0,
-    duplicates: 0,
-    receivedAt: new Date(now),
-    processedAt: null,
-    lastDuplicateAt: null,
-    updatedAt: new Date(now),
+    receivedAt: now,
   };
-  const stored = await store(db, row, guard, externalId);
-  if (stored.kind === "duplicate") return stored;
+  // One round trip: the guard deduplicates the id and holds the event in its storage, then
+  // writes it to D1 and queues it (src/guard/integration-guard.ts, src/inbound/held.ts).
+  const taken = await guardOf(env, integration.id).receive(receiver.guard, event);
+  if (!taken.first) {
+    const known = taken.ref ? { id: taken.ref } : await findByExternalId(dbOf(), integration.id, externalId);
+    if (known && !taken.counted) delivery.defer(countDuplicate(dbOf(), known.id, new Date(now)).then(() => undefined));
+    return { kind: "duplicate", id: known?.id ?? null };
+  }
   if (!supported) {
     delivery.defer(
-      count(db, integration, "unknown_type", `Events of type ${type.slice(0, 100)} are not processed`, log),
+      count(dbOf(), integration, "unknown_type", `Events of type ${type.slice(0, 100)} are not processed`, log),
     );
     return { kind: "accepted", id, status: "unsupported" };
   }
-  // Sent after the answer: the event is stored, so it is not lost if the send fails — the cron
-  // queues events left `received` (src/inbound/recover.ts).
-  delivery.defer(
-    enqueueEvent(env, row).catch((error: unknown) =>
-      log.error("webhook event stored but not queued", { eventId: id, error: String(error) }),
-    ),
-  );
   return { kind: "accepted", id, status: "received" };
 }
 
@@ -179,30 +167,6 @@ const CAUSE_OF = {
   WEBHOOK_SIGNATURE_INVALID: "bad_signature",
   WEBHOOK_TIMESTAMP_STALE: "stale_timestamp",
 } as const satisfies Record<string, RefusalCause>;
-
-/**
- * Stores the event. The id was seen first, but a row may exist from beyond the dedupe window
- * (then it is a duplicate); when the write fails the sighting is undone, so that the sender's
- * retry is taken rather than answered "duplicate" for an event never stored.
- */
-async function store(
-  db: Db,
-  row: WebhookEventRow,
-  guard: ReturnType<typeof guardOf>,
-  externalId: string,
-): Promise<{ kind: "stored" } | { kind: "duplicate"; id: string | null }> {
-  let inserted: boolean;
-  try {
-    inserted = await insertEvent(db, row);
-  } catch (error) {
-    await guard.forget(externalId, row.id).catch(() => undefined);
-    throw new AppError("SERVICE_UNAVAILABLE", "The event could not be stored; deliver it again", { cause: error });
-  }
-  if (inserted) return { kind: "stored" };
-  const known = await findByExternalId(db, row.integrationId, externalId);
-  if (known) await countDuplicate(db, known.id, row.receivedAt);
-  return { kind: "duplicate", id: known?.id ?? null };
-}
 
 /** Counts a refusal after the answer; a failure to count is logged, never the sender's problem. */
 function count(db: Db, integration: IntegrationRow, cause: RefusalCause, message: string, log: Logger) {

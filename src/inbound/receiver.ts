@@ -2,11 +2,19 @@ import { eq } from "drizzle-orm";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import { type IntegrationRow, integrations } from "../db/schema.ts";
+import { type GuardConfig, guardConfig } from "../guard/config.ts";
 import { openSecrets, secretsInForce } from "./secrets.ts";
+import type { WebhookSettings } from "./settings.ts";
+import { webhookSettingsOf } from "./settings-of.ts";
 
-/** What receiving needs of an integration: its row and its secrets, opened, with their expiry. */
+/**
+ * What receiving needs of an integration: its row, its webhook and guard settings read (once,
+ * not per delivery) and its secrets, opened, with their expiry.
+ */
 export interface Receiver {
   integration: IntegrationRow;
+  settings: WebhookSettings;
+  guard: GuardConfig;
   secrets: { secret: string; expiresAt: number | null }[];
 }
 
@@ -24,7 +32,7 @@ const cache = new Map<string, { until: number; receiver: Receiver | null }>();
  */
 export async function loadReceiver(
   config: Config,
-  db: Db,
+  dbOf: () => Db,
   integrationId: string,
   now: number,
   options: { fresh?: boolean } = {},
@@ -32,6 +40,7 @@ export async function loadReceiver(
   const ttl = config.webhookCacheSeconds * 1000;
   const cached = cache.get(integrationId);
   if (ttl > 0 && !options.fresh && cached && cached.until > now) return cached.receiver;
+  const db = dbOf();
   const [rows, secretRows] = await db.batch([
     db.select().from(integrations).where(eq(integrations.id, integrationId)).limit(1),
     secretsInForce(db, integrationId, new Date(now)),
@@ -46,6 +55,8 @@ export async function loadReceiver(
   const receiver = integration
     ? {
         integration,
+        settings: webhookSettingsOf(integration),
+        guard: guardConfig(integration),
         secrets: opened.flatMap((s) => (s.secret === undefined ? [] : [{ secret: s.secret, expiresAt: s.expiresAt }])),
       }
     : null;

@@ -20,11 +20,11 @@ export function findByExternalId(db: Db, integrationId: string, externalId: stri
     .get();
 }
 
-/** One more delivery of an event already received. */
-export function countDuplicate(db: Db, id: string, now: Date) {
+/** `by` more deliveries of an event already received. */
+export function countDuplicate(db: Db, id: string, now: Date, by = 1) {
   return db
     .update(webhookEvents)
-    .set({ duplicates: sql`${webhookEvents.duplicates} + 1`, lastDuplicateAt: now })
+    .set({ duplicates: sql`${webhookEvents.duplicates} + ${by}`, lastDuplicateAt: now })
     .where(eq(webhookEvents.id, id));
 }
 

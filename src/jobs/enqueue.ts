@@ -30,3 +30,14 @@ export async function enqueueJob(env: Env, message: { kind: string }, options: E
   const delaySeconds = options.delaySeconds ?? 0;
   await env[lane].send(message, delaySeconds > 0 ? { delaySeconds } : {});
 }
+
+/** Sends jobs of one kind's queue in one call per 100 (the queue's batch limit), without delay. */
+export async function enqueueJobs(
+  env: Env,
+  messages: readonly { kind: string }[],
+  options: Omit<EnqueueOptions, "delaySeconds">,
+): Promise<void> {
+  const lane = QUEUES[options.queue][options.priority ? "priority" : "normal"];
+  for (let i = 0; i < messages.length; i += 100)
+    await env[lane].sendBatch(messages.slice(i, i + 100).map((body) => ({ body })));
+}

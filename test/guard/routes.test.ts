@@ -89,6 +89,7 @@ describe("GET /api/integrations/{id}/circuit", () => {
       interactiveRateLimit: { requests: 4, per: "second", tokens: 4, pausedUntil: null },
       leases: [],
       seenWebhookIds: 0,
+      heldWebhookEvents: 0,
     });
   });
 

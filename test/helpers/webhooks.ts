@@ -73,12 +73,29 @@ export async function readEvent(eventId: string) {
   };
 }
 
-/** Waits for an event to be done with (anything but `received`) and returns it. */
+/**
+ * Waits for an event to be done with (anything but `received`) and returns it. A taken event
+ * reaches D1 (and the events API) a moment after its 202: the integration's guard writes the
+ * events it holds in batches.
+ */
 export function settled(eventId: string) {
   return eventually(async () => {
-    const event = await readEvent(eventId);
-    return event.status !== "received" && event;
+    const event = await findEvent(eventId);
+    return event && event.status !== "received" && event;
   });
+}
+
+/** Waits for a taken event to be stored (the guard writes it to D1 a moment after the 202). */
+export function stored(eventId: string) {
+  return eventually(() => findEvent(eventId));
+}
+
+/** GET /api/events/{id} as an admin; null while it answers 404. */
+async function findEvent(eventId: string) {
+  const res = await api("GET", `/api/events/${eventId}`, { token: await admin() });
+  if (res.status === 404) return null;
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data as Awaited<ReturnType<typeof readEvent>>;
 }
 
 /** The integration's refusals as the API lists them. */

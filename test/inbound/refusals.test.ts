@@ -13,6 +13,7 @@ import {
   refusals,
   seedHeaders,
   settled,
+  stored,
   webhookIntegration,
   webhookRows,
   webhookView,
@@ -222,6 +223,7 @@ describe("refused deliveries", () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     expect(res.body.data).toMatchObject({ status: "unsupported", duplicate: false });
     const eventId = res.body.data.id as string;
+    await stored(eventId);
 
     const token = await admin();
     const listed = await api("GET", `/api/integrations/${id}/events?status=unsupported`, { token });
@@ -256,6 +258,7 @@ describe("unsupported events", () => {
     const again = await deliver(id, body, headers);
     expect(again.status).toBe(200);
     expect(again.body.data).toEqual({ id: first.body.data.id, duplicate: true });
+    expect((await stored(first.body.data.id)).duplicates).toBe(1);
     expect(await refusals(id)).toEqual([expect.objectContaining({ cause: "unknown_type", count: 1 })]);
     expect((await webhookRows(id)).events).toBe(1);
   });
