@@ -1,5 +1,7 @@
+import { eq } from "drizzle-orm";
 import { type Db, getDb } from "../db/client.ts";
-import { type WebhookEventRow, webhookEvents } from "../db/schema.ts";
+import { literalRow } from "../db/conditional-insert.ts";
+import { integrations, type WebhookEventRow, webhookEvents } from "../db/schema.ts";
 import type { HeldRow } from "../guard/held-events.ts";
 import type { Logger } from "../observability/logger.ts";
 import { enqueueEvents } from "./enqueue.ts";
@@ -22,27 +24,40 @@ export interface HeldEvent {
 /** What a flush of held events did. */
 export interface Written {
   stored: number;
-  /** Events D1 already had (a sender's retry from beyond the guard's dedupe window). */
-  duplicates: number;
+  /**
+   * Events not stored: D1 already had them (a sender's retry from beyond the guard's dedupe
+   * window; counted on the stored one), or their integration was deleted meanwhile.
+   */
+  notStored: number;
   queued: number;
 }
 
 /**
  * Writes events the guard held to D1 in one batch, then queues the stored ones for applying.
  * An event D1 already has (its sender retried it after the guard's dedupe window) is counted as
- * a duplicate of the stored one, not stored twice. A failed write throws and the guard keeps the
+ * a duplicate of the stored one, not stored twice; one whose integration is gone is dropped. A failed write throws and the guard keeps the
  * events for its next try; a failed send is only logged, since the event is stored `received`
  * and the cron queues it again (src/inbound/recover.ts).
  */
 export async function writeHeldEvents(env: Env, rows: readonly HeldRow[], log: Logger): Promise<Written> {
   const db = getDb(env);
   const events = rows.map((row) => ({ held: JSON.parse(row.body) as HeldEvent, row }));
+  // Written only while the integration exists: one deleted after the answer takes its events along.
   const inserts = events.map(({ held, row }) =>
-    db.insert(webhookEvents).values(toRow(held, row)).onConflictDoNothing(),
+    db
+      .insert(webhookEvents)
+      .select(
+        db
+          .select(literalRow(webhookEvents, toRow(held, row)))
+          .from(integrations)
+          .where(eq(integrations.id, held.integrationId))
+          .limit(1) as never,
+      )
+      .onConflictDoNothing(),
   );
   const [first, ...rest] = inserts;
   const results = first ? await db.batch([first, ...rest]) : [];
-  const written: Written = { stored: 0, duplicates: 0, queued: 0 };
+  const written: Written = { stored: 0, notStored: 0, queued: 0 };
   const stored: HeldEvent[] = [];
   for (const [i, { held, row }] of events.entries()) {
     if (results[i]?.meta.changes === 1) {
@@ -50,7 +65,7 @@ export async function writeHeldEvents(env: Env, rows: readonly HeldRow[], log: L
       if (held.status === "received") stored.push(held);
       continue;
     }
-    written.duplicates++;
+    written.notStored++;
     await countOnStored(db, held, row);
   }
   try {

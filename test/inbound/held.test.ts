@@ -94,4 +94,26 @@ describe("events held by the guard", () => {
     const event = await settled(heldId);
     expect(event).toMatchObject({ status: "processed", duplicates: 1 });
   });
+
+  it("drops what it holds for an integration deleted before the write, leaving no orphaned event", async () => {
+    const gone = newId("int");
+    const guard = guardOf(env, gone);
+    const config = guardConfig({ id: gone, merchantId: "m-gone", settings: {} });
+    const eventId = newId("wev");
+    const taken = await guard.receive(config, {
+      id: eventId,
+      integrationId: gone,
+      merchantId: "m-gone",
+      externalId: "evt-gone",
+      type: "inventory.changed",
+      status: "received",
+      version: Date.now(),
+      payload: { eventType: "inventory.changed", data: { sku: "GONE-1", stock: 1 } },
+      error: null,
+      receivedAt: Date.now(),
+    });
+    expect(taken).toEqual({ first: true });
+    await eventually(async () => (await guard.status(config)).heldWebhookEvents === 0);
+    expect((await webhookRows(gone)).events).toBe(0);
+  });
 });
