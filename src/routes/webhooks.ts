@@ -34,7 +34,7 @@ webhookReceiver.openAPIRegistry.registerPath({
     "`woocommerce` — `X-WC-Webhook-Signature` likewise, the event named by `X-WC-Webhook-Topic`;",
     "`api_key` — `X-API-Key` equal to the secret.",
     "Signed timestamps more than `settings.webhook.toleranceSeconds` (300) away are refused.",
-    "Then deduplicated by the sender's event id, stored and queued; nothing slow happens before the answer.",
+    "Then deduplicated by the sender's event id and held by the integration's guard, which stores and queues it moments later (GET /api/events/{id} shows it from then); nothing slow happens before the answer.",
     `Event types processed: ${EVENT_TYPES.join(", ")}; others are stored as unsupported. Outcomes: GET /api/events/{id}.`,
   ].join(" "),
   request: {
@@ -61,7 +61,7 @@ webhookReceiver.openAPIRegistry.registerPath({
   },
   responses: {
     202: {
-      description: "Stored and queued",
+      description: "Taken: held by the integration's guard, stored and queued moments later",
       content: { "application/json": { schema: z.object({ success: z.literal(true), data: Receipt }) } },
     },
     200: {
