@@ -1,3 +1,5 @@
+import { evaluateAlerts } from "../alerts/evaluate.ts";
+import { freshnessSource } from "../alerts/freshness.ts";
 import { purgeAudit } from "../audit/query.ts";
 import { requireConfig } from "../config.ts";
 import { getDb } from "../db/client.ts";
@@ -54,6 +56,8 @@ async function pollIntegrations(env: Env, log: Logger, controller: ScheduledCont
   const config = await requireConfig(env);
   const health = await runHealthChecks(env, db, config, controller.scheduledTime, log);
   if (health.due > 0) log.info("health checks done", health);
+  const alerting = await evaluateAlerts(env, db, config, controller.scheduledTime, log, freshnessSource);
+  if (alerting.fired > 0 || alerting.resolved > 0) log.info("alerts evaluated", alerting);
   if (started.due > 0 || stalled > 0 || requeued > 0 || dispatched.events > 0 || due > 0)
     log.info("polling done", { ...started, stalled, requeued, dispatched: dispatched.events, deliveriesDue: due });
 }
