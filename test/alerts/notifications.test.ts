@@ -213,6 +213,48 @@ describe("alert notifications", () => {
     expect((await alertsOf(id))[0].notifications).toMatchObject({ sent: 1, failures: 0, lastError: null });
   });
 
+  it("sends nothing for a silenced alert until the silence ends, still recording it", async () => {
+    const { key, vars } = await notificationReceiver("al-silence");
+    const { id } = await failingLogo("al-silence", { alerts: { connectionFailures: 1 } });
+    const t0 = Date.now();
+    await everyMinute(t0, vars);
+    await everyMinute(t0 + MIN, vars);
+    const [alert] = await alertsOf(id);
+    const silenced = await api("POST", `/api/alerts/${alert.id}/silence`, { token: await admin(), body: { hours: 6 } });
+    expect(silenced.status).toBe(200);
+
+    await everyMinute(t0 + MIN + 4 * HOUR, vars);
+    expect(await notificationsOf(key, id)).toHaveLength(1);
+    const quiet = (await alertsOf(id))[0];
+    expect(quiet).toMatchObject({
+      status: "firing",
+      notifications: { sent: 1, nextDueAt: silenced.body.data.silencedUntil },
+    });
+
+    await everyMinute(Date.parse(silenced.body.data.silencedUntil) + MIN, vars);
+    const all = await notificationsOf(key, id);
+    expect(all.map((n) => (n.body as Payload).status)).toEqual(["firing", "firing"]);
+  });
+
+  it("stops repeating an acknowledged alert but still notifies its resolution", async () => {
+    const { key, vars } = await notificationReceiver("al-ack");
+    const { id, tenant } = await failingLogo("al-ack", { alerts: { connectionFailures: 1 } });
+    const t0 = Date.now();
+    await everyMinute(t0, vars);
+    await everyMinute(t0 + MIN, vars);
+    const [alert] = await alertsOf(id);
+    const acked = await api("POST", `/api/alerts/${alert.id}/acknowledge`, { token: await admin() });
+    expect(acked.body.data.notifications.nextDueAt).toBeNull();
+
+    await everyMinute(t0 + MIN + 4 * HOUR, vars);
+    await everyMinute(t0 + MIN + 8 * HOUR, vars);
+    expect(await notificationsOf(key, id)).toHaveLength(1);
+    await configureLogo(tenant, { errorRate: 0 });
+    await everyMinute(t0 + 9 * HOUR, vars);
+    const all = await notificationsOf(key, id);
+    expect(all.map((n) => (n.body as Payload).status)).toEqual(["firing", "resolved"]);
+  });
+
   it("follows the integration's own threshold and disabled rules", async () => {
     const { key, vars } = await notificationReceiver("al-own");
     const strict = await failingLogo("al-own-strict", { alerts: { connectionFailures: 1 } });
