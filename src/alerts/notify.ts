@@ -5,8 +5,14 @@ import { findIntegration } from "../integrations/store.ts";
 import type { Logger } from "../observability/logger.ts";
 import { attemptDelivery } from "../outbound/attempt.ts";
 import { signatureHeaders } from "../outbound/sign.ts";
+import {
+  claimNotification,
+  dueNotifications,
+  recordNotified,
+  recordNotifyFailure,
+  releaseClaim,
+} from "./notifications.ts";
 import { alertmanagerPayload } from "./payload.ts";
-import { claimNotification, dueNotifications, recordNotified, recordNotifyFailure, releaseClaim } from "./store.ts";
 
 /** Notifications sent per cron invocation; the rest are due at the next. */
 const NOTIFY_PER_RUN = 50;
