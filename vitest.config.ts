@@ -21,6 +21,10 @@ const NEEDS_OWN_DATABASE = [
   "test/sync/uploads-gzip.test.ts",
   // Moves the events table away for a while.
   "test/inbound/held-outage.test.ts",
+  // These run the every-minute cron, whose health checks and alert rules cover every integration.
+  "test/health-checks/schedule.test.ts",
+  "test/alerts/notifications.test.ts",
+  "test/alerts/routes.test.ts",
 ];
 
 /** Where the tests reach the simulators; any host works, the outbound service takes every fetch. */
@@ -52,6 +56,10 @@ export default defineConfig(async () => {
             WEBHOOK_CACHE_SECONDS: "0",
             // Outgoing deliveries retry at once; the schedule itself has unit tests.
             DELIVERY_RETRY_SCALE: "0",
+            // No health check or alert evaluation behind other tests' backs (they spend budgets and
+            // notify); the tests of those turn them on for their own cron calls.
+            HEALTH_CHECKS_PER_RUN: "0",
+            ALERT_EVALUATIONS_PER_RUN: "0",
           },
           queueConsumers: fastQueueConsumers(),
           // The whole suite calls the API thousands of times a minute as a handful of subjects, so

@@ -10,6 +10,7 @@ import { clientRateLimit, principalRateLimit } from "./http/rate-limit.ts";
 import { errorResponse, renderError } from "./http/render-error.ts";
 import { validationHook } from "./http/validation.ts";
 import { deadLetterRoutes } from "./jobs/dead-letters/routes.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { deliveryRoutes } from "./routes/deliveries.ts";
 import { mountDocs } from "./routes/docs.ts";
@@ -80,6 +81,7 @@ export function createApp() {
   app.route("/api", eventRoutes);
   app.route("/api", subscriptionRoutes);
   app.route("/api", deliveryRoutes);
+  app.route("/api", alertRoutes);
   app.route("/api/dead-letters", deadLetterRoutes);
   app.route("/api/audit", auditRoutes);
   mountDocs(app);

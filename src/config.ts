@@ -24,6 +24,30 @@ export interface Config {
   outbound: { disableAfterHours: number; scheduleScale: number; ratePerSecond: number; logRetentionDays: number };
   /** Caps per merchant, so that one merchant can neither fill the database nor the queues. */
   limits: { integrationsPerMerchant: number; activeRunsPerMerchant: number };
+  /** Scheduled health checks (src/health): how often, and how many per cron invocation. */
+  health: { intervalMinutes: number; perRun: number };
+  /** Alert rules' system-wide thresholds and how notifications are sent (src/alerts). */
+  alerts: AlertsConfig;
+}
+
+/** The system-wide side of alerting; integrations may override thresholds in `settings.alerts`. */
+export interface AlertsConfig {
+  thresholds: {
+    errorRate: number;
+    responseTimeMs: number;
+    queueSize: number;
+    connectionFailures: number;
+    freshnessP95Seconds: number;
+    deliveryFailures: number;
+  };
+  /** The window error rate, freshness and delivery failures are measured over. */
+  windowMinutes: number;
+  repeatIntervalMs: number;
+  perRun: number;
+  /** Standard Webhooks secret (whsec_…) that signs notifications; unset: none is sent. */
+  signingSecret: string | undefined;
+  /** Where links in notifications point (generatorURL, externalURL); empty when unset. */
+  externalUrl: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -76,6 +100,22 @@ const EnvSchema = z.object({
   DELIVERY_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   MAX_INTEGRATIONS_PER_MERCHANT: z.coerce.number().int().min(1).max(100_000).default(100),
   MAX_ACTIVE_RUNS_PER_MERCHANT: z.coerce.number().int().min(1).max(10_000).default(10),
+  HEALTH_CHECK_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  HEALTH_CHECKS_PER_RUN: z.coerce.number().int().min(0).max(100).default(10),
+  ALERT_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.05),
+  ALERT_RESPONSE_TIME_MS: z.coerce.number().int().min(1).max(600_000).default(1000),
+  ALERT_QUEUE_SIZE: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  ALERT_CONNECTION_FAILURES: z.coerce.number().int().min(1).max(100).default(3),
+  ALERT_FRESHNESS_P95_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
+  ALERT_DELIVERY_FAILURES: z.coerce.number().int().min(1).max(1_000_000).default(5),
+  ALERT_WINDOW_MINUTES: z.coerce.number().int().min(5).max(10_080).default(60),
+  ALERT_REPEAT_INTERVAL_HOURS: z.coerce.number().int().min(1).max(168).default(4),
+  ALERT_EVALUATIONS_PER_RUN: z.coerce.number().int().min(0).max(500).default(50),
+  NOTIFICATION_SIGNING_SECRET: optional.refine(
+    (v) => v === undefined || /^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(v),
+    "must be whsec_ + base64 of at least 24 random bytes (generate one with: echo whsec_$(openssl rand -base64 32))",
+  ),
+  ALERT_EXTERNAL_URL: optional.refine((v) => v === undefined || URL.canParse(v), "must be an absolute URL"),
 });
 
 // Parsing imports CryptoKeys (async), so it is done once per `env` object and remembered.
@@ -149,6 +189,22 @@ async function parse(env: Env): Promise<ConfigResult> {
       limits: {
         integrationsPerMerchant: e.MAX_INTEGRATIONS_PER_MERCHANT,
         activeRunsPerMerchant: e.MAX_ACTIVE_RUNS_PER_MERCHANT,
+      },
+      health: { intervalMinutes: e.HEALTH_CHECK_INTERVAL_MINUTES, perRun: e.HEALTH_CHECKS_PER_RUN },
+      alerts: {
+        thresholds: {
+          errorRate: e.ALERT_ERROR_RATE,
+          responseTimeMs: e.ALERT_RESPONSE_TIME_MS,
+          queueSize: e.ALERT_QUEUE_SIZE,
+          connectionFailures: e.ALERT_CONNECTION_FAILURES,
+          freshnessP95Seconds: e.ALERT_FRESHNESS_P95_SECONDS,
+          deliveryFailures: e.ALERT_DELIVERY_FAILURES,
+        },
+        windowMinutes: e.ALERT_WINDOW_MINUTES,
+        repeatIntervalMs: e.ALERT_REPEAT_INTERVAL_HOURS * 3_600_000,
+        perRun: e.ALERT_EVALUATIONS_PER_RUN,
+        signingSecret: e.NOTIFICATION_SIGNING_SECRET,
+        externalUrl: (e.ALERT_EXTERNAL_URL ?? "").replace(/\/+$/, ""),
       },
     },
   };

@@ -31,6 +31,8 @@ export type AuditAction =
   | "subscription.enabled"
   | "subscription.disabled"
   | "subscription.secret_rotated"
+  | "alert.acknowledged"
+  | "alert.silenced"
   | "auth.token_rejected"
   | "auth.forbidden"
   | "auth.cross_tenant_denied"

@@ -5,7 +5,7 @@ import { throttled } from "../guard/client.ts";
 import { guardConfig } from "../guard/config.ts";
 import type { Budget } from "../guard/rate-limit.ts";
 import { openCredentials } from "../integrations/credentials.ts";
-import { guardedFetch } from "../net/guarded-fetch.ts";
+import { type GuardedFetch, guardedFetch } from "../net/guarded-fetch.ts";
 import { UpstreamError } from "../net/upstream-error.ts";
 import { uploadByteSource } from "../uploads/byte-source.ts";
 import { uploadIdOf } from "../uploads/ids.ts";
@@ -25,13 +25,41 @@ export async function connectorFor(
   env: Env,
   config: Config,
   integration: IntegrationRow,
-  options: { budget: Budget; source?: string | null },
+  options: { budget: Budget; source?: string | null; observe?: CallObserver },
 ): Promise<Connector> {
   const uploadId = uploadIdOf(options.source);
+  const inner = guardedFetch(config);
   return bindConnector(integration, await openCredentials(config, integration), {
-    fetch: throttled(env, guardConfig(integration), guardedFetch(config), options.budget),
+    fetch: throttled(
+      env,
+      guardConfig(integration),
+      options.observe ? observed(inner, options.observe) : inner,
+      options.budget,
+    ),
     upload: uploadId ? uploadByteSource(env.DB, uploadId) : undefined,
   });
+}
+
+/**
+ * Told of every call the connector makes to the merchant's system, after the rate limit: the
+ * answer's status (or the error when none came) and how long it took. The scheduled health
+ * check (src/health) reads the response time and whether the system is unwell from it, since a
+ * capability report keeps only the words.
+ */
+export type CallObserver = (call: { status: number | null; error: unknown; latencyMs: number }) => void;
+
+function observed(inner: GuardedFetch, observe: CallObserver): GuardedFetch {
+  return async (url, init) => {
+    const started = Date.now();
+    try {
+      const response = await inner(url, init);
+      observe({ status: response.status, error: undefined, latencyMs: Date.now() - started });
+      return response;
+    } catch (error) {
+      observe({ status: null, error, latencyMs: Date.now() - started });
+      throw error;
+    }
+  };
 }
 
 /**

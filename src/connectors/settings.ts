@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { alertSettings } from "../alerts/settings.ts";
 import { guardSettings } from "../guard/settings.ts";
+import { healthCheckSettings } from "../health/settings.ts";
 import { webhookSettings } from "../inbound/settings.ts";
 import { LONG_ORDER_NUMBERS } from "../orders/document-number.ts";
 
@@ -34,10 +36,16 @@ const readSettings = z.object({
 });
 
 /**
- * Settings every connector has: how it is read, its guard's (src/guard/settings.ts), and how its
- * incoming webhooks are verified and mapped (`webhook`, src/inbound/settings.ts).
+ * Settings every connector has: how it is read, its guard's (src/guard/settings.ts), how its
+ * incoming webhooks are verified and mapped (`webhook`, src/inbound/settings.ts), and its health
+ * check and alert thresholds (src/health/settings.ts, src/alerts/settings.ts).
  */
-export const baseSettings = readSettings.extend(guardSettings.shape).extend({ webhook: webhookSettings.prefault({}) });
+export const baseSettings = readSettings
+  .extend(guardSettings.shape)
+  .extend({ webhook: webhookSettings.prefault({}) })
+  // Optional, not defaulted: settings saved before alerts existed read the system-wide values.
+  .extend(healthCheckSettings.shape)
+  .extend({ alerts: alertSettings.optional() });
 
 /** Settings of connectors that write orders into an ERP. */
 export const orderSettings = {

@@ -1,6 +1,9 @@
+import { evaluateAlerts } from "../alerts/evaluate.ts";
+import { freshnessSource } from "../alerts/freshness.ts";
 import { purgeAudit } from "../audit/query.ts";
 import { requireConfig } from "../config.ts";
 import { getDb } from "../db/client.ts";
+import { runHealthChecks } from "../health/schedule.ts";
 import { requeueStuckEvents } from "../inbound/recover.ts";
 import { createLogger, type Logger, parseLogLevel } from "../observability/logger.ts";
 import { dispatchOutbox } from "../outbound/dispatch.ts";
@@ -38,7 +41,8 @@ export async function handleScheduled(controller: ScheduledController, env: Env)
 
 /**
  * Every minute: start the syncs that are due, fail runs that stopped moving, queue webhook events
- * that lost their job, fan out the outbox and queue deliveries that are due.
+ * that lost their job, fan out the outbox and queue deliveries that are due, run the health
+ * checks that are due and evaluate the alert rules.
  */
 async function pollIntegrations(env: Env, log: Logger, controller: ScheduledController): Promise<void> {
   const db = getDb(env);
@@ -48,6 +52,12 @@ async function pollIntegrations(env: Env, log: Logger, controller: ScheduledCont
   // Outgoing webhooks: whatever the kicks after each write missed, and retries due from D1.
   const dispatched = await dispatchOutbox(env, db, controller.scheduledTime, log);
   const due = await requeueDueDeliveries(env, db, controller.scheduledTime, log);
+  // Health checks before alerts, so that a failing check is alerted on in the same minute.
+  const config = await requireConfig(env);
+  const health = await runHealthChecks(env, db, config, controller.scheduledTime, log);
+  if (health.due > 0) log.info("health checks done", health);
+  const alerting = await evaluateAlerts(env, db, config, controller.scheduledTime, log, freshnessSource);
+  if (alerting.fired > 0 || alerting.resolved > 0) log.info("alerts evaluated", alerting);
   if (started.due > 0 || stalled > 0 || requeued > 0 || dispatched.events > 0 || due > 0)
     log.info("polling done", { ...started, stalled, requeued, dispatched: dispatched.events, deliveriesDue: due });
 }

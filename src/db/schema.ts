@@ -278,6 +278,8 @@ export const integrationEvents = sqliteTable(
   ],
 );
 
+export * from "./alerts-schema.ts";
+export * from "./health-schema.ts";
 export * from "./inbound-schema.ts";
 // Orders and incoming and outgoing webhooks have files of their own; drizzle-kit reads them through this re-export.
 export * from "./orders-schema.ts";

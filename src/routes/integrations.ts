@@ -4,6 +4,8 @@ import { forbid, requireWriter } from "../auth/middleware.ts";
 import { canSee, merchantScope } from "../auth/principal.ts";
 import { getDb } from "../db/client.ts";
 import type { AppEnv } from "../env.ts";
+import { findHealth } from "../health/store.ts";
+import { HealthView, toHealthView } from "../health/view.ts";
 import { created, ok, paginated } from "../http/envelope.ts";
 import { AppError } from "../http/errors.ts";
 import { createIntegration, deleteIntegration, updateIntegration } from "../integrations/lifecycle.ts";
@@ -24,6 +26,7 @@ import { createRouter, depsOf } from "./router.ts";
 /** /api/integrations: CRUD, scoped to the caller's merchant. */
 export const integrationRoutes = createRouter();
 const tags = ["Integrations"];
+const IntegrationDetail = IntegrationView.extend({ health: HealthView.nullable() }).openapi("IntegrationDetail");
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 
 integrationRoutes.openapi(
@@ -75,11 +78,19 @@ integrationRoutes.openapi(
     path: "/{id}",
     tags,
     summary: "Get an integration",
+    description: "With `health`: the last scheduled health check (null until the cron has seen the integration).",
     security: bearerSecurity,
     request: { params: IntegrationParams },
-    responses: { 200: dataResponse(IntegrationView, "The integration"), ...errorResponses(400, 401, 403, 404, 500) },
+    responses: {
+      200: dataResponse(IntegrationDetail, "The integration"),
+      ...errorResponses(400, 401, 403, 404, 500),
+    },
   }),
-  async (c) => ok(c, toView(await visibleIntegration(c, c.req.valid("param").id))),
+  async (c) => {
+    const row = await visibleIntegration(c, c.req.valid("param").id);
+    const health = await findHealth(getDb(c.env), row.id);
+    return ok(c, { ...toView(row), health: health ? toHealthView(health) : null });
+  },
 );
 
 integrationRoutes.openapi(
