@@ -67,6 +67,8 @@ const children: ChildProcess[] = [
       "ALLOW_LOOPBACK_HTTP:true",
       "--var",
       `PLATFORM_API_URL:${sims}/platform`,
+      "--var",
+      `NOTIFICATION_SERVICE_URL:${sims}/receiver/alerts`,
       "--show-interactive-dev-session=false",
       ...process.argv.slice(2),
     ],
@@ -90,7 +92,10 @@ await Promise.all([waitFor(`${base}/health`), waitFor(`${sims}/`)]);
 if (!stopping) {
   const token = await mintToken(vars.JWT_SECRET ?? "", { role: "admin" });
   try {
-    printWelcome(token, await seedDemo(base, sims, token, demoWebhookSecret(vars.JWT_SECRET ?? "")));
+    printWelcome(
+      token,
+      await seedDemo(base, sims, token, demoWebhookSecret(vars.JWT_SECRET ?? ""), vars.NOTIFICATION_SIGNING_SECRET),
+    );
   } catch (error) {
     console.error(`Seeding the demo merchant failed: ${error instanceof Error ? error.message : error}`);
   }
@@ -126,6 +131,13 @@ function printWelcome(token: string, demo: DemoIntegrations): void {
    npm run -s webhook -- ${demo.csv}
    curl -s ${base}/api/integrations/${demo.csv}/events ${auth}
    curl -s ${sims}/platform/__sim/merchants/${DEMO_MERCHANT}/inventory | head -c 300; echo
+
+ 5. Break the Netsis simulator: its health check (every minute) fails, and one alert, signed and
+    shaped as Alertmanager's, reaches the receiver simulator; mend it and the alert resolves once:
+   curl -s -X PATCH ${sims}/netsis/demo/__sim/config ${json} -d '{"errorRate":1}'
+   curl -s "${base}/api/alerts?status=firing" ${auth}
+   curl -s ${sims}/receiver/__sim/alerts/received | head -c 600; echo
+   curl -s -X PATCH ${sims}/netsis/demo/__sim/config ${json} -d '{"errorRate":0}'
 
  Crons on demand:  curl "${base}/__scheduled?cron=*+*+*+*+*"   (polling)   …cron=0+3+*+*+*   (maintenance)
 ────────────────────────────────────────────────────────────────────────────────────────────

@@ -23,6 +23,8 @@ const GENERATED: Record<string, () => string> = {
   ENCRYPTION_KEY: () => randomBytes(32).toString("base64"),
   // Shared with the platform simulator, which accepts only this token.
   PLATFORM_API_TOKEN: () => `dev-${randomBytes(18).toString("base64url")}`,
+  // Signs alert notifications; the receiver simulator is given it to verify them.
+  NOTIFICATION_SIGNING_SECRET: () => `whsec_${randomBytes(32).toString("base64")}`,
 };
 
 /**

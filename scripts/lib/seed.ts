@@ -16,6 +16,7 @@ export async function seedDemo(
   sims: string,
   token: string,
   webhookSecret: string,
+  notificationSecret: string | undefined,
 ): Promise<DemoIntegrations> {
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${gateway}${path}`, {
@@ -31,6 +32,8 @@ export async function seedDemo(
   // The demo Logo allows SQL calls, which stock needs (a new Logo REST service does not).
   await simConfig(`${sims}/logo/demo/__sim/config`, { items: 5000, sql: true });
   await simConfig(`${sims}/netsis/demo/__sim/config`, { items: 5000 });
+  // Alert notifications go to the receiver simulator, which verifies them with this secret.
+  if (notificationSecret) await simConfig(`${sims}/receiver/__sim/alerts/config`, { secret: notificationSecret });
 
   const existing = (await call("GET", `/api/integrations?merchantId=${DEMO_MERCHANT}&limit=100`)) as {
     id: string;
@@ -67,7 +70,8 @@ export async function seedDemo(
         dbUser: "sa",
         dbPassword: "sa-pass",
       },
-      settings: { syncInterval: 3_600_000 },
+      // Checked every minute, so that breaking the simulator shows an alert within minutes.
+      settings: { syncInterval: 3_600_000, healthCheckIntervalMinutes: 1 },
     }),
   };
   // Webhooks to the CSV feed are signed with a secret `npm run webhook` can derive (dev only).
