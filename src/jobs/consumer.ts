@@ -34,6 +34,7 @@ export async function consumeJobs(batch: MessageBatch<unknown>, env: Env, log: L
     const job = parsed.data;
     const kind = kindOf(job);
     const jobLog = log.child({ job: job.kind, attempt: message.attempts, ...kind.logFields(job) });
+    const started = Date.now();
     let outcome: JobOutcome;
     try {
       outcome = await kind.process(env, job, jobLog);
@@ -41,6 +42,8 @@ export async function consumeJobs(batch: MessageBatch<unknown>, env: Env, log: L
       outcome = outcomeOf(error);
     }
     await settle({ env, queue: batch.queue, message, kind, job, log: jobLog }, outcome);
+    // One line per job, as the access log is one per request: what ran, for whom, how it ended.
+    jobLog.info("job", { outcome: outcome.kind, durationMs: Date.now() - started });
   }
 }
 

@@ -13,7 +13,7 @@ import { findOrder } from "./store.ts";
 export const orderExportJob: JobKind<typeof OrderExportMessage> = {
   schema: OrderExportMessage,
   queue: "orders",
-  logFields: (job) => ({ orderId: job.orderId }),
+  logFields: (job) => ({ integrationId: job.integrationId, orderId: job.orderId }),
   async process(env, job, log) {
     const outcome = await exportOrder(env, job, log);
     if (outcome.kind === "exported") await kickDispatch(env); // order.exported is in the outbox

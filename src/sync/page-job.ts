@@ -13,7 +13,7 @@ import { findRun, finishRun } from "./runs.ts";
 export const syncPageJob: JobKind<typeof SyncPageMessage> = {
   schema: SyncPageMessage,
   queue: "sync",
-  logFields: (job) => ({ runId: job.runId, page: job.page }),
+  logFields: (job) => ({ integrationId: job.integrationId, runId: job.runId, page: job.page }),
   async process(env, job, log) {
     const outcome = await processPage(env, job, log);
     // What the page changed (and at the end the run's outcome) is in the outbox.
